@@ -1,0 +1,52 @@
+/* coro/coro.h — coroutine contexts: make, switch, destroy.
+ *
+ * A cio__coro is a saved execution context plus the bounds of the stack it
+ * runs on. Switching is asymmetric in use (tasks switch to the scheduler and
+ * back) but the primitive is symmetric. Every switch is annotated for ASan,
+ * TSan and Valgrind so those tools follow the stacks. Internal.
+ */
+#ifndef CIO_CORO_H
+#define CIO_CORO_H
+
+#include <stddef.h>
+#include "base/common.h"
+
+typedef struct cio__coro {
+    void *sp;              /* asm backend: saved stack pointer; ucontext: ucontext_t * */
+    char *stack_lo;        /* lowest usable byte of the stack (NULL: thread stack) */
+    size_t stack_size;     /* usable bytes */
+    const char *label;     /* names the coroutine in crash messages (the task name) */
+    void (*entry)(void *); /* first function run on the coroutine */
+    void *arg;
+    uint64_t *canary;      /* non-NULL for stacks without a guard page */
+    void *asan_fake;       /* ASan fake-stack handle while switched out */
+    void *tsan_fiber;
+    unsigned valgrind_id;
+} cio__coro;
+
+/* Prepares `c` to run entry(arg) on [lo, lo + size) at the first switch to it.
+ * Returns 0 or -ENOMEM (ucontext backend). */
+CIO_HIDDEN int cio__coro_make(cio__coro *c, char *lo, size_t size, void (*entry)(void *), void *arg);
+
+/* Initialises `c` as the calling thread's own context (the scheduler). */
+CIO_HIDDEN int cio__coro_init_thread(cio__coro *c);
+
+/* Saves the current context into `from` and resumes `to`. Returns when
+ * something switches back to `from`. */
+CIO_HIDDEN void cio__coro_switch(cio__coro *from, cio__coro *to);
+
+/* Like cio__coro_switch for a coroutine that will never be resumed: lets the
+ * sanitizers release what they keep for it. Does not return. */
+CIO_HIDDEN __attribute__((noreturn)) void cio__coro_exit(cio__coro *from, cio__coro *to);
+
+/* Marks `c` as running on a stack without a guard page: `where` (the lowest
+ * word of the stack) gets a canary checked at every switch away from `c`. */
+CIO_HIDDEN void cio__coro_set_canary(cio__coro *c, uint64_t *where);
+
+/* Releases what cio__coro_make / init_thread acquired (not the stack). */
+CIO_HIDDEN void cio__coro_destroy(cio__coro *c);
+
+/* The coroutine running on this thread (NULL: the thread's own context). */
+CIO_HIDDEN cio__coro *cio__coro_running(void);
+
+#endif

@@ -1,0 +1,47 @@
+/* coro/ctx_ucontext.c — the portable fallback backend (makecontext /
+ * swapcontext). swapcontext saves the signal mask with a syscall per switch,
+ * so this is for architectures without an assembly switch and for testing.
+ */
+#include <ucontext.h>
+#include "ctx.h"
+
+static void uc_start(unsigned hi, unsigned lo)
+{
+    cio__coro_start((void *)(((uintptr_t)hi << 32) | (uintptr_t)lo));
+}
+
+int cio__ctx_make(cio__coro *c)
+{
+    ucontext_t *uc = cio__calloc(1, sizeof(*uc));
+    if (!uc)
+        return -ENOMEM;
+    if (getcontext(uc) < 0) {
+        cio__free(uc);
+        return -errno;
+    }
+    uc->uc_stack.ss_sp = c->stack_lo;
+    uc->uc_stack.ss_size = c->stack_size;
+    uc->uc_link = NULL;
+    /* makecontext passes int arguments: split the pointer in two. */
+    c->sp = uc;
+    uintptr_t p = (uintptr_t)c;
+    makecontext(uc, (void (*)(void))uc_start, 2, (unsigned)(p >> 32), (unsigned)(p & 0xffffffffu));
+    return 0;
+}
+
+int cio__ctx_init_thread(cio__coro *c)
+{
+    c->sp = cio__calloc(1, sizeof(ucontext_t));
+    return c->sp ? 0 : -ENOMEM;
+}
+
+void cio__ctx_raw_switch(cio__coro *from, cio__coro *to)
+{
+    swapcontext((ucontext_t *)from->sp, (ucontext_t *)to->sp);
+}
+
+void cio__ctx_destroy(cio__coro *c)
+{
+    cio__free(c->sp);
+    c->sp = NULL;
+}

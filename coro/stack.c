@@ -1,0 +1,183 @@
+/* coro/stack.c — the stack pool (see stack.h). */
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "stack.h"
+
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102 /* Linux 6.13; absent from older headers */
+#endif
+
+#define CHUNK_BYTES (16u << 20) /* target virtual size of one chunk */
+#define CHUNK_SLOTS_MAX 64
+
+typedef struct chunk {
+    struct chunk *next;
+    char *base;
+    size_t bytes;
+} chunk;
+
+/* All stacks of one size: chunks they come from, and idle stacks to reuse. */
+struct cio__stack_class {
+    cio__stack_class *next;
+    size_t size;            /* usable bytes */
+    size_t slot;            /* guard + usable */
+    chunk *chunks;
+    char *fresh;            /* next never-used slot in the newest chunk */
+    size_t fresh_left;
+    cio__stack *idle;       /* LIFO of returned stacks */
+    size_t idle_len, idle_cap;
+};
+
+static enum cio__guard_mode probe_guard_mode(size_t page)
+{
+    char *p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return CIO_GUARD_MPROTECT;
+    int rc = madvise(p, page, MADV_GUARD_INSTALL);
+    munmap(p, page);
+    return rc == 0 ? CIO_GUARD_MADVISE : CIO_GUARD_MPROTECT;
+}
+
+static size_t read_max_map_count(void)
+{
+    FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
+    unsigned long v = 65530;
+    if (f) {
+        if (fscanf(f, "%lu", &v) != 1)
+            v = 65530;
+        fclose(f);
+    }
+    return v;
+}
+
+int cio__stack_pool_init(cio__stack_pool *p, size_t default_size, size_t cache_max)
+{
+    memset(p, 0, sizeof(*p));
+    p->page = (size_t)sysconf(_SC_PAGESIZE);
+    p->default_size = cio__stack_round(p, default_size ? default_size : 128 * 1024);
+    p->cache_max = cache_max;
+    p->mode = probe_guard_mode(p->page);
+    /* Each mprotect'd guard adds a mapping; leave most of the limit to the
+     * rest of the process and fall back to canaries beyond this budget. */
+    p->mprotect_budget = read_max_map_count() / 4;
+    return 0;
+}
+
+size_t cio__stack_round(const cio__stack_pool *p, size_t size)
+{
+    if (size < 16 * 1024)
+        size = 16 * 1024;
+    return (size + p->page - 1) & ~(p->page - 1);
+}
+
+static cio__stack_class *find_class(cio__stack_pool *p, size_t size)
+{
+    for (cio__stack_class *c = p->classes; c; c = c->next)
+        if (c->size == size)
+            return c;
+    cio__stack_class *c = cio__calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    c->size = size;
+    c->slot = size + p->page;
+    c->next = p->classes;
+    p->classes = c;
+    return c;
+}
+
+static int add_chunk(cio__stack_class *c)
+{
+    size_t slots = CHUNK_BYTES / c->slot;
+    slots = slots < 1 ? 1 : slots > CHUNK_SLOTS_MAX ? CHUNK_SLOTS_MAX : slots;
+    chunk *k = cio__malloc(sizeof(*k));
+    if (!k)
+        return -ENOMEM;
+    k->bytes = slots * c->slot;
+    k->base = mmap(NULL, k->bytes, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (k->base == MAP_FAILED) {
+        cio__free(k);
+        return -ENOMEM;
+    }
+    k->next = c->chunks;
+    c->chunks = k;
+    c->fresh = k->base;
+    c->fresh_left = slots;
+    return 0;
+}
+
+/* Puts a guard under a never-used slot; returns whether it has one. */
+static bool guard_slot(cio__stack_pool *p, char *slot)
+{
+    if (p->mode == CIO_GUARD_MADVISE && madvise(slot, p->page, MADV_GUARD_INSTALL) == 0)
+        return true;
+    if (p->mprotect_budget > 0 && mprotect(slot, p->page, PROT_NONE) == 0) {
+        p->mprotect_budget--;
+        return true;
+    }
+    return false;
+}
+
+int cio__stack_get(cio__stack_pool *p, size_t size, cio__stack *out)
+{
+    size = size ? cio__stack_round(p, size) : p->default_size;
+    cio__stack_class *c = find_class(p, size);
+    if (!c)
+        return -ENOMEM;
+    if (c->idle_len) {
+        *out = c->idle[--c->idle_len];
+        if (!out->cold)
+            p->idle_resident--;
+        out->cold = false;
+    } else {
+        if (!c->fresh_left && add_chunk(c) < 0)
+            return -ENOMEM;
+        char *slot = c->fresh;
+        c->fresh += c->slot;
+        c->fresh_left--;
+        *out = (cio__stack){ .lo = slot + p->page, .size = size, .guarded = guard_slot(p, slot) };
+    }
+    p->live++;
+    return 0;
+}
+
+void cio__stack_put(cio__stack_pool *p, const cio__stack *s)
+{
+    cio__stack_class *c = find_class(p, s->size);
+    p->live--;
+    if (c && c->idle_len == c->idle_cap) {
+        size_t cap = c->idle_cap ? c->idle_cap * 2 : 64;
+        cio__stack *idle = cio__realloc(c->idle, cap * sizeof(*idle));
+        if (idle) {
+            c->idle = idle;
+            c->idle_cap = cap;
+        }
+    }
+    if (!c || c->idle_len == c->idle_cap)
+        return; /* out of memory: the stack stays mapped until the pool is freed */
+    cio__stack idle = *s;
+    idle.cold = p->idle_resident >= p->cache_max;
+    if (idle.cold)
+        madvise(s->lo, s->size, MADV_DONTNEED); /* keep the mapping, drop the memory */
+    else
+        p->idle_resident++;
+    c->idle[c->idle_len++] = idle;
+}
+
+void cio__stack_pool_free(cio__stack_pool *p)
+{
+    while (p->classes) {
+        cio__stack_class *c = p->classes;
+        p->classes = c->next;
+        while (c->chunks) {
+            chunk *k = c->chunks;
+            c->chunks = k->next;
+            munmap(k->base, k->bytes);
+            cio__free(k);
+        }
+        cio__free(c->idle);
+        cio__free(c);
+    }
+}

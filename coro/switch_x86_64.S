@@ -1,0 +1,56 @@
+/* coro/switch_x86_64.S — context switch for the x86-64 System V ABI.
+ *
+ * void cio__ctx_switch(void **save_sp, void *load_sp)
+ *   Pushes the callee-saved registers (rbp, rbx, r12-r15) and the MXCSR / x87
+ *   control words, stores rsp in *save_sp, loads load_sp and pops the same
+ *   layout. No syscall, no signal-mask change.
+ *
+ * cio__ctx_entry: first "return address" of a new context. The initial frame
+ * built by cio__ctx_make() puts the entry function in r12 and its argument
+ * in r13; the entry function never returns.
+ */
+    .text
+    .globl cio__ctx_switch
+    .hidden cio__ctx_switch
+    .type cio__ctx_switch,@function
+    .p2align 4
+cio__ctx_switch:
+    .cfi_startproc
+    pushq %rbp
+    pushq %rbx
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    subq $8, %rsp
+    stmxcsr (%rsp)
+    fnstcw 4(%rsp)
+    movq %rsp, (%rdi)
+    movq %rsi, %rsp
+    ldmxcsr (%rsp)
+    fldcw 4(%rsp)
+    addq $8, %rsp
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbx
+    popq %rbp
+    ret
+    .cfi_endproc
+    .size cio__ctx_switch,.-cio__ctx_switch
+
+    .globl cio__ctx_entry
+    .hidden cio__ctx_entry
+    .type cio__ctx_entry,@function
+    .p2align 4
+cio__ctx_entry:
+    .cfi_startproc
+    .cfi_undefined rip
+    movq %r13, %rdi
+    callq *%r12
+    ud2
+    .cfi_endproc
+    .size cio__ctx_entry,.-cio__ctx_entry
+
+    .section .note.GNU-stack,"",@progbits

@@ -1,0 +1,254 @@
+/* future/future.c — the future state machine and its done callbacks.
+ *
+ * Invariant: callbacks never run inside cio__future_complete; completion
+ * queues `cb_handle` (holding a reference) and the loop calls them in the
+ * order they were added. A future is freed when its last reference goes.
+ */
+#include <string.h>
+#include "internal.h"
+
+/* ---- immortal failed futures --------------------------------------------- */
+
+#define STATIC_FAILED(e) { .result = -(e), .refs = 1, .state = CIO_F_DONE, .flags = CIO_FF_STATIC }
+static cio_future g_failed[] = {
+    STATIC_FAILED(EINVAL), STATIC_FAILED(EPERM),     STATIC_FAILED(ENOMEM),
+    STATIC_FAILED(ENOSYS), STATIC_FAILED(EBUSY),     STATIC_FAILED(ECANCELED),
+    STATIC_FAILED(EBADF),  STATIC_FAILED(ESHUTDOWN), STATIC_FAILED(EDEADLK),
+    STATIC_FAILED(ENOENT), STATIC_FAILED(EAGAIN),    STATIC_FAILED(EIO),
+};
+
+cio_future *cio__future_failed(int err)
+{
+    for (size_t i = 0; i < sizeof(g_failed) / sizeof(g_failed[0]); i++)
+        if (g_failed[i].result == err)
+            return &g_failed[i];
+    return &g_failed[sizeof(g_failed) / sizeof(g_failed[0]) - 1]; /* -EIO */
+}
+
+/* ---- lifecycle ------------------------------------------------------------ */
+
+static void run_callbacks(cio__handle *h);
+
+void cio__future_init(cio_future *f, cio_loop *l, const cio__future_ops *ops)
+{
+    memset(f, 0, sizeof(*f));
+    f->ops = ops;
+    f->loop = l;
+    f->refs = 1;
+    f->cb_handle.fn = run_callbacks;
+}
+
+cio_future *cio__future_alloc(cio_loop *l, int which, const cio__future_ops *ops)
+{
+    cio__sched *s = cio__sched_get(l);
+    cio_future *f = s ? cio__cache_get(s, which) : NULL;
+    if (!f)
+        return NULL;
+    cio__future_init(f, l, ops);
+    s->nfutures++;
+    return f;
+}
+
+void cio__future_free(cio_future *f, int which)
+{
+    cio__sched *s = f->loop->sched;
+    cio__free(f->more);
+    s->nfutures--;
+    cio__cache_put(s, which, f);
+}
+
+static void plain_destroy(cio_future *f) { cio__future_free(f, CIO_CACHE_PLAIN); }
+
+cio_future *cio_future_new(cio_loop *l)
+{
+    static const cio__future_ops ops = { .kind = "future", .destroy = plain_destroy };
+    l = l ? l : cio_loop_current();
+    if (!l)
+        return cio__future_failed(cio__misuse(-EINVAL, "no loop given and none is current"));
+    cio_future *f = cio__future_alloc(l, CIO_CACHE_PLAIN, &ops);
+    return f ? f : cio__future_failed(-ENOMEM);
+}
+
+cio_future *cio_future_retain(cio_future *f)
+{
+    if (f && !cio__future_is_static(f))
+        f->refs++;
+    return f;
+}
+
+void cio__future_unref(cio_future *f)
+{
+    if (--f->refs == 0)
+        f->ops->destroy(f);
+}
+
+void cio_future_release(cio_future *f)
+{
+    if (!f || cio__future_is_static(f))
+        return;
+    if (cio__future_is_task(f))
+        cio__task_unhold((cio__task *)f);
+    cio__future_unref(f);
+}
+
+/* ---- completion ----------------------------------------------------------- */
+
+static void queue_callbacks(cio_future *f)
+{
+    if (f->ncb == 0 || (f->flags & CIO_FF_CB_QUEUED))
+        return;
+    f->flags |= CIO_FF_CB_QUEUED;
+    f->refs++; /* held until the callbacks have run */
+    cio__loop_ready(f->loop, &f->cb_handle);
+}
+
+void cio__future_complete(cio_future *f, intptr_t result)
+{
+    if (f->state != CIO_F_PENDING)
+        return;
+    if (result == -ECANCELED && (f->flags & CIO_FF_TIMED_OUT))
+        result = -ETIMEDOUT;
+    else if (result == -ECANCELED)
+        f->flags |= CIO_FF_CANCELLED;
+    f->result = result;
+    f->state = CIO_F_DONE;
+    queue_callbacks(f);
+}
+
+/* Runs the callbacks registered so far; ones added meanwhile are queued for
+ * the next iteration. */
+static void run_callbacks(cio__handle *h)
+{
+    cio_future *f = cio__container_of(h, cio_future, cb_handle);
+    f->flags &= (uint8_t)~CIO_FF_CB_QUEUED;
+    uint16_t n = f->ncb;
+    cio__cb first = f->cb0, *more = f->more;
+    f->ncb = 0;
+    f->more = NULL;
+    f->more_cap = 0;
+    if (n > 0)
+        first.fn(f, first.arg);
+    for (uint16_t i = 1; i < n; i++)
+        more[i - 1].fn(f, more[i - 1].arg);
+    cio__free(more);
+    cio__future_unref(f);
+}
+
+int cio_future_set_result(cio_future *f, intptr_t result)
+{
+    if (!f)
+        return cio__misuse(-EINVAL, "future is NULL");
+    if (cio__future_is_task(f))
+        return cio__misuse(-EINVAL, "a task's result is its return value");
+    if (f->state != CIO_F_PENDING || cio__future_is_static(f))
+        return cio__misuse(-EINVAL, "future is already done");
+    cio__future_complete(f, result);
+    return 0;
+}
+
+int cio_future_cancel(cio_future *f)
+{
+    if (!f)
+        return cio__misuse(-EINVAL, "future is NULL");
+    if (f->state != CIO_F_PENDING)
+        return 0;
+    if (f->ops->cancel)
+        return f->ops->cancel(f);
+    cio__future_complete(f, -ECANCELED);
+    return 1;
+}
+
+bool cio_future_done(const cio_future *f) { return f && f->state != CIO_F_PENDING; }
+bool cio_future_cancelled(const cio_future *f) { return f && (f->flags & CIO_FF_CANCELLED); }
+cio_loop *cio_future_loop(const cio_future *f) { return f ? f->loop : NULL; }
+
+intptr_t cio_future_result(const cio_future *f)
+{
+    if (!f)
+        return cio__misuse(-EINVAL, "future is NULL");
+    return f->state == CIO_F_PENDING ? -EAGAIN : f->result;
+}
+
+/* ---- callbacks ------------------------------------------------------------ */
+
+static int push_callback(cio_future *f, cio_done_fn fn, void *arg)
+{
+    if (f->ncb == 0) {
+        f->cb0 = (cio__cb){ fn, arg };
+    } else {
+        if (f->ncb - 1u == f->more_cap) {
+            if (f->ncb == UINT16_MAX)
+                return -ENOMEM;
+            uint16_t cap = f->more_cap ? (uint16_t)(f->more_cap * 2) : 4;
+            cio__cb *m = cio__realloc(f->more, cap * sizeof(*m));
+            if (!m)
+                return -ENOMEM;
+            f->more = m;
+            f->more_cap = cap;
+        }
+        f->more[f->ncb - 1] = (cio__cb){ fn, arg };
+    }
+    f->ncb++;
+    return 0;
+}
+
+/* A callback on an immortal future: runs once on the current loop. */
+typedef struct static_cb {
+    cio__handle h;
+    cio_future *f;
+    cio__cb cb;
+} static_cb;
+
+static void static_cb_run(cio__handle *h)
+{
+    static_cb *c = cio__container_of(h, static_cb, h);
+    c->cb.fn(c->f, c->cb.arg);
+    cio__free(c);
+}
+
+static int static_callback(cio_future *f, cio_done_fn fn, void *arg)
+{
+    cio_loop *l = cio_loop_current();
+    if (!l)
+        return cio__misuse(-EPERM, "no current loop to run the callback on");
+    static_cb *c = cio__malloc(sizeof(*c));
+    if (!c)
+        return -ENOMEM;
+    *c = (static_cb){ .h.fn = static_cb_run, .f = f, .cb = { fn, arg } };
+    cio__loop_ready(l, &c->h);
+    return 0;
+}
+
+int cio_future_add_done_callback(cio_future *f, cio_done_fn fn, void *arg)
+{
+    if (!f || !fn)
+        return cio__misuse(-EINVAL, "%s is NULL", f ? "fn" : "future");
+    if (cio__future_is_static(f))
+        return static_callback(f, fn, arg);
+    int rc = push_callback(f, fn, arg);
+    if (rc == 0 && f->state != CIO_F_PENDING)
+        queue_callbacks(f);
+    return rc;
+}
+
+int cio_future_remove_done_callback(cio_future *f, cio_done_fn fn, void *arg)
+{
+    if (!f || cio__future_is_static(f))
+        return 0;
+    int removed = 0;
+    uint16_t kept = 0;
+    for (uint16_t i = 0; i < f->ncb; i++) {
+        cio__cb cb = i == 0 ? f->cb0 : f->more[i - 1];
+        if (cb.fn == fn && cb.arg == arg) {
+            removed++;
+            continue;
+        }
+        if (kept == 0)
+            f->cb0 = cb;
+        else
+            f->more[kept - 1] = cb;
+        kept++;
+    }
+    f->ncb = kept;
+    return removed;
+}

@@ -1,0 +1,139 @@
+/* future/internal.h — futures, tasks and the per-loop scheduler state.
+ *
+ * A future is a refcounted record with a result and a list of done
+ * callbacks. Completing it never runs callbacks inline: it queues the
+ * future's own handle on the ready queue, and the loop runs the callbacks.
+ * Kinds (plain, task, sleep, I/O, ...) differ only in their ops table.
+ * Internal; never installed.
+ */
+#ifndef CIO_FUTURE_INTERNAL_H
+#define CIO_FUTURE_INTERNAL_H
+
+#include "base/common.h"
+#include "base/list.h"
+#include "cio/future.h"
+#include "cio/task.h"
+#include "coro/coro.h"
+#include "coro/stack.h"
+#include "loop/internal.h"
+
+typedef struct cio__future_ops {
+    const char *kind;
+    /* Requests cancellation of a pending future. Returns 1. NULL: complete
+     * with -ECANCELED at once. */
+    int (*cancel)(cio_future *f);
+    /* Returns the memory of a future whose last reference is gone. */
+    void (*destroy)(cio_future *f);
+    /* Optional: applies a deadline natively (linked timeout). 0 if it did. */
+    int (*set_timeout)(cio_future *f, uint64_t timeout_ns);
+} cio__future_ops;
+
+typedef struct cio__cb {
+    cio_done_fn fn;
+    void *arg;
+} cio__cb;
+
+enum { CIO_F_PENDING = 0, CIO_F_DONE = 1 };
+enum {
+    CIO_FF_STATIC = 1,      /* immortal, shared, already failed */
+    CIO_FF_TIMED_OUT = 2,   /* its deadline fired: -ECANCELED reads -ETIMEDOUT */
+    CIO_FF_CB_QUEUED = 4,   /* cb_handle is on the ready queue */
+    CIO_FF_CANCELLED = 8,
+};
+
+struct cio_future {
+    const cio__future_ops *ops;
+    cio_loop *loop;
+    intptr_t result;
+    uint32_t refs;
+    uint8_t state, flags;
+    uint16_t ncb;          /* callbacks in cb0 + more */
+    cio__handle cb_handle;
+    cio__cb cb0;           /* the first callback lives inline */
+    cio__cb *more;         /* the rest, allocated */
+    uint16_t more_cap;
+};
+
+/* A free list of fixed-size objects, on top of the allocation hook. */
+typedef struct cio__cache {
+    void *free;
+    size_t size, nfree;
+} cio__cache;
+
+enum { CIO_CACHE_PLAIN, CIO_CACHE_SLEEP, CIO_CACHE_IO, CIO_CACHE_TASK, CIO_CACHE_SMALL, CIO_CACHE_COUNT };
+
+typedef struct cio__task cio__task;
+
+/* Per-loop state of this layer, attached to the loop on first use. */
+typedef struct cio__sched {
+    cio_loop *loop;
+    cio__coro thread_ctx;      /* the loop's own stack */
+    cio__stack_pool stacks;
+    cio__list tasks;           /* every task not yet freed */
+    size_t ntasks_running;     /* tasks not yet finished */
+    size_t nfutures;           /* future records alive (tasks included) */
+    uint64_t next_task_id;
+    cio__cache caches[CIO_CACHE_COUNT];
+} cio__sched;
+
+struct cio__task {
+    cio_future fut;            /* first: a task is a future */
+    cio__coro coro;
+    cio__stack stack;
+    cio__handle wake;          /* start / resume on the ready queue */
+    cio__sched *sched;
+    cio_task_fn fn;
+    void *arg;
+    cio_future *awaiting;      /* what it is parked on */
+    cio__task *parent;
+    cio__list link;            /* in sched->tasks */
+    cio__list children;        /* spawned, neither awaited nor detached */
+    cio__list child_link;      /* in parent->children */
+    uint64_t id;
+    uint8_t tstate;
+    bool cancel_pending, detached, started;
+    char name[32];
+};
+
+/* A sleep: a future completed by a loop timer. */
+typedef struct cio__sleep {
+    cio_future fut;
+    cio__timer timer;
+} cio__sleep;
+
+/* An io_uring operation's future; the op holds a reference while in flight. */
+typedef struct cio__io {
+    cio_future fut;
+    cio__op op;
+    bool deadline; /* carries a linked timeout */
+} cio__io;
+
+enum { CIO_T_NEW, CIO_T_READY, CIO_T_RUNNING, CIO_T_PARKED, CIO_T_DONE };
+
+/* Scheduler state of `l`, created on first use; NULL on -ENOMEM. */
+CIO_HIDDEN cio__sched *cio__sched_get(cio_loop *l);
+CIO_HIDDEN void *cio__cache_get(cio__sched *s, int which);
+CIO_HIDDEN void cio__cache_put(cio__sched *s, int which, void *p);
+
+/* Initialises a pending future of kind `ops` with one reference. */
+CIO_HIDDEN void cio__future_init(cio_future *f, cio_loop *l, const cio__future_ops *ops);
+/* Allocates a future of `ops` kind from cache `which` (size fixed per cache). */
+CIO_HIDDEN cio_future *cio__future_alloc(cio_loop *l, int which, const cio__future_ops *ops);
+/* Returns the memory of a future from cache `which` (for ops->destroy). */
+CIO_HIDDEN void cio__future_free(cio_future *f, int which);
+/* Completes a pending future (no-op if done). Queues its callbacks. */
+CIO_HIDDEN void cio__future_complete(cio_future *f, intptr_t result);
+/* Drops an internal reference (no effect on task ownership tracking). */
+CIO_HIDDEN void cio__future_unref(cio_future *f);
+/* An immortal future already failed with `err`. */
+CIO_HIDDEN cio_future *cio__future_failed(int err);
+static inline bool cio__future_is_static(const cio_future *f) { return f->flags & CIO_FF_STATIC; }
+
+CIO_HIDDEN cio__task *cio__task_current(void);
+/* Parks the current task until `f` is done (no reference consumed). */
+CIO_HIDDEN void cio__task_park(cio__task *t, cio_future *f);
+/* Removes `t` from its parent's list of held children. */
+CIO_HIDDEN void cio__task_unhold(cio__task *t);
+CIO_HIDDEN bool cio__future_is_task(const cio_future *f);
+
+#endif

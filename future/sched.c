@@ -1,0 +1,110 @@
+/* future/sched.c — this layer's per-loop state: the object caches, the
+ * stack pool, the list of live tasks, and the hooks the loop calls to count,
+ * report and destroy it.
+ */
+#include <stdio.h>
+#include "coro/sanitizer.h"
+#include "internal.h"
+
+#ifdef CIO_ASAN
+static const size_t cache_keep = 0; /* let ASan see every use after free */
+#else
+static const size_t cache_keep = 4096; /* free objects kept per cache; the rest go back */
+#endif
+
+typedef struct cache_node {
+    struct cache_node *next;
+} cache_node;
+
+static size_t sched_alive(void *p)
+{
+    cio__sched *s = p;
+    return s->nfutures + s->ntasks_running;
+}
+
+static void sched_report(void *p)
+{
+#ifdef CIO_DEBUG
+    cio__sched *s = p;
+    fprintf(stderr, "cio:   %zu futures alive, %zu tasks not finished\n", s->nfutures, s->ntasks_running);
+    cio__list *pos;
+    cio__list_for_each(pos, &s->tasks) {
+        cio__task *t = cio__container_of(pos, cio__task, link);
+        static const char *const states[] = { "new", "ready", "running", "parked", "done" };
+        fprintf(stderr, "cio:   task '%s' (%s, %u refs)%s%s\n", cio_task_name(&t->fut), states[t->tstate],
+                t->fut.refs, t->awaiting ? " awaiting a " : "", t->awaiting ? t->awaiting->ops->kind : "");
+    }
+#else
+    (void)p;
+#endif
+}
+
+static void sched_destroy(void *p)
+{
+    cio__sched *s = p;
+    for (int i = 0; i < CIO_CACHE_COUNT; i++) {
+        cache_node *n = s->caches[i].free;
+        while (n) {
+            cache_node *next = n->next;
+            cio__free(n);
+            n = next;
+        }
+    }
+    cio__stack_pool_free(&s->stacks);
+    cio__coro_destroy(&s->thread_ctx);
+    cio__free(s);
+}
+
+static const cio__sched_hooks hooks = { sched_alive, sched_report, sched_destroy };
+
+/* Object sizes per cache; CIO_CACHE_SMALL serves small internal records. */
+static const size_t cache_sizes[CIO_CACHE_COUNT] = {
+    [CIO_CACHE_PLAIN] = sizeof(cio_future), [CIO_CACHE_SLEEP] = sizeof(cio__sleep),
+    [CIO_CACHE_IO] = sizeof(cio__io),       [CIO_CACHE_TASK] = sizeof(cio__task),
+    [CIO_CACHE_SMALL] = 64,
+};
+
+cio__sched *cio__sched_get(cio_loop *l)
+{
+    if (cio__likely(l->sched != NULL))
+        return l->sched;
+    cio__sched *s = cio__calloc(1, sizeof(*s));
+    if (!s)
+        return NULL;
+    s->loop = l;
+    cio__list_init(&s->tasks);
+    if (cio__coro_init_thread(&s->thread_ctx) < 0 ||
+        cio__stack_pool_init(&s->stacks, l->opts.stack_size, l->opts.stack_cache) < 0) {
+        cio__free(s);
+        return NULL;
+    }
+    for (int i = 0; i < CIO_CACHE_COUNT; i++)
+        s->caches[i].size = cache_sizes[i];
+    cio__loop_set_sched(l, s, &hooks);
+    return s;
+}
+
+void *cio__cache_get(cio__sched *s, int which)
+{
+    cio__cache *c = &s->caches[which];
+    cache_node *n = c->free;
+    if (n) {
+        c->free = n->next;
+        c->nfree--;
+        return n;
+    }
+    return cio__malloc(c->size);
+}
+
+void cio__cache_put(cio__sched *s, int which, void *p)
+{
+    cio__cache *c = &s->caches[which];
+    if (c->nfree >= cache_keep) {
+        cio__free(p);
+        return;
+    }
+    cache_node *n = p;
+    n->next = c->free;
+    c->free = n;
+    c->nfree++;
+}

@@ -1,0 +1,92 @@
+/* future/sleep.c — time: cio_sleep futures and deadlines on any future. */
+#include "internal.h"
+
+static void sleep_fire(cio__timer *tm)
+{
+    cio__sleep *s = cio__container_of(tm, cio__sleep, timer);
+    cio__future_complete(&s->fut, 0);
+    cio__future_unref(&s->fut); /* the timer's reference */
+}
+
+static int sleep_cancel(cio_future *f)
+{
+    cio__sleep *s = (cio__sleep *)f;
+    if (cio__timer_armed(&s->timer)) {
+        cio__timer_stop(f->loop, &s->timer);
+        cio__future_complete(f, -ECANCELED);
+        cio__future_unref(f);
+    }
+    return 1;
+}
+
+static void sleep_destroy(cio_future *f) { cio__future_free(f, CIO_CACHE_SLEEP); }
+
+static const cio__future_ops sleep_ops = { .kind = "sleep", .cancel = sleep_cancel, .destroy = sleep_destroy };
+
+cio_future *cio_sleep(uint64_t delay_ns)
+{
+    cio_loop *l = cio_loop_current();
+    if (!l)
+        return cio__future_failed(cio__misuse(-EPERM, "no current loop"));
+    cio__sleep *s = (cio__sleep *)cio__future_alloc(l, CIO_CACHE_SLEEP, &sleep_ops);
+    if (!s)
+        return cio__future_failed(-ENOMEM);
+    cio__timer_init(&s->timer, sleep_fire);
+    uint64_t now = cio__clock_ns();
+    uint64_t when = delay_ns > UINT64_MAX - now ? UINT64_MAX : now + delay_ns;
+    if (cio__timer_start(l, &s->timer, when) < 0) {
+        cio__future_unref(&s->fut);
+        return cio__future_failed(-ENOMEM);
+    }
+    s->fut.refs++; /* the timer's */
+    return &s->fut;
+}
+
+/* ---- deadlines on arbitrary futures --------------------------------------- */
+
+typedef struct deadline {
+    cio__timer timer;
+    cio_future *f;
+} deadline;
+
+static void deadline_fire(cio__timer *tm)
+{
+    deadline *d = cio__container_of(tm, deadline, timer);
+    d->f->flags |= CIO_FF_TIMED_OUT;
+    cio_future_cancel(d->f);
+}
+
+static void deadline_done(cio_future *f, void *arg)
+{
+    deadline *d = arg;
+    cio__timer_stop(f->loop, &d->timer);
+    cio__cache_put(f->loop->sched, CIO_CACHE_SMALL, d);
+    cio__future_unref(f);
+}
+
+cio_future *cio_with_timeout(cio_future *f, uint64_t timeout_ns)
+{
+    if (!f)
+        return cio__future_failed(cio__misuse(-EINVAL, "future is NULL"));
+    if (cio__future_is_static(f) || f->state != CIO_F_PENDING)
+        return f;
+    if (f->ops->set_timeout && f->ops->set_timeout(f, timeout_ns) == 0)
+        return f;
+    deadline *d = cio__cache_get(f->loop->sched, CIO_CACHE_SMALL);
+    if (!d) {
+        cio__misuse(-ENOMEM, "no memory for a deadline; the future keeps none");
+        return f;
+    }
+    cio__timer_init(&d->timer, deadline_fire);
+    d->f = f;
+    uint64_t now = cio__clock_ns();
+    uint64_t when = timeout_ns > UINT64_MAX - now ? UINT64_MAX : now + timeout_ns;
+    if (cio__timer_start(f->loop, &d->timer, when) < 0 || cio_future_add_done_callback(f, deadline_done, d) < 0) {
+        cio__timer_stop(f->loop, &d->timer);
+        cio__cache_put(f->loop->sched, CIO_CACHE_SMALL, d);
+        cio__misuse(-ENOMEM, "no memory for a deadline; the future keeps none");
+        return f;
+    }
+    f->refs++; /* the deadline's, until f is done */
+    return f;
+}

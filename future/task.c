@@ -1,0 +1,267 @@
+/* future/task.c — tasks: spawn, run on a pooled stack, park, finish, cancel.
+ *
+ * A task is switched in only from the loop's own stack (the ready phase) and
+ * switches back there whenever it waits, so the scheduler context is always
+ * `sched->thread_ctx`. References: the spawner holds one, the running task
+ * holds one until its stack is given back (task_reap).
+ */
+#include <string.h>
+#include "internal.h"
+
+static __thread cio__task *tls_task;
+
+static int task_cancel(cio_future *f);
+static void task_destroy(cio_future *f);
+static const cio__future_ops task_ops = { .kind = "task", .cancel = task_cancel, .destroy = task_destroy };
+
+cio__task *cio__task_current(void) { return tls_task; }
+cio_task *cio_current_task(void) { return tls_task ? &tls_task->fut : NULL; }
+bool cio__future_is_task(const cio_future *f) { return f->ops == &task_ops; }
+
+static cio__task *as_task(const cio_future *f)
+{
+    return f && !cio__future_is_static(f) && cio__future_is_task(f) ? (cio__task *)f : NULL;
+}
+
+/* ---- running -------------------------------------------------------------- */
+
+static void task_reap(cio__task *t)
+{
+    if (t->started) {
+        cio__coro_destroy(&t->coro);
+        cio__stack_put(&t->sched->stacks, &t->stack);
+    }
+    cio__future_unref(&t->fut); /* the running reference */
+}
+
+static void switch_in(cio__task *t)
+{
+    t->tstate = CIO_T_RUNNING;
+    tls_task = t;
+    cio__coro_switch(&t->sched->thread_ctx, &t->coro);
+    tls_task = NULL;
+    if (t->tstate == CIO_T_DONE)
+        task_reap(t);
+}
+
+/* Cancels and lets go of children the task neither awaited nor detached. */
+static intptr_t drop_held_children(cio__task *t, intptr_t r)
+{
+    size_t n = 0;
+    cio__list *pos;
+    while ((pos = cio__list_pop_front(&t->children))) {
+        cio__task *c = cio__container_of(pos, cio__task, child_link);
+        c->parent = NULL;
+        c->detached = true;
+        cio_future_cancel(&c->fut);
+        cio__future_unref(&c->fut);
+        n++;
+    }
+    if (n == 0)
+        return r;
+    cio__misuse(-EBUSY, "task '%s' returned while holding %zu child task(s) it neither awaited nor detached",
+                t->name, n);
+    return r < 0 ? r : -EBUSY;
+}
+
+static void task_finish(cio__task *t, intptr_t r)
+{
+    r = drop_held_children(t, r);
+    t->tstate = CIO_T_DONE;
+    t->sched->ntasks_running--;
+    if (t->detached && r < 0 && r != -ECANCELED)
+        cio__debugf("detached task '%s' failed: %s", t->name, cio_strerror(r));
+    cio__future_complete(&t->fut, r);
+}
+
+static void task_entry(void *arg)
+{
+    cio__task *t = arg;
+    task_finish(t, t->fn(t->arg));
+    cio__coro_exit(&t->coro, &t->sched->thread_ctx);
+}
+
+static int task_start(cio__task *t)
+{
+    int rc = t->cancel_pending ? -ECANCELED : cio__stack_get(&t->sched->stacks, t->stack.size, &t->stack);
+    if (rc == 0 && (rc = cio__coro_make(&t->coro, t->stack.lo, t->stack.size, task_entry, t)) < 0)
+        cio__stack_put(&t->sched->stacks, &t->stack);
+    if (rc < 0) { /* never ran */
+        task_finish(t, rc);
+        task_reap(t);
+        return rc;
+    }
+    if (!t->stack.guarded)
+        cio__coro_set_canary(&t->coro, (uint64_t *)(void *)t->stack.lo);
+    t->coro.label = t->name;
+    t->started = true;
+    return 0;
+}
+
+static void task_wake(cio__handle *h)
+{
+    cio__task *t = cio__container_of(h, cio__task, wake);
+    if (t->started || task_start(t) == 0)
+        switch_in(t);
+}
+
+static void wake_parked(cio_future *f, void *arg)
+{
+    (void)f;
+    switch_in(arg);
+}
+
+void cio__task_park(cio__task *t, cio_future *f)
+{
+    if (cio_future_add_done_callback(f, wake_parked, t) < 0) {
+        while (f->state == CIO_F_PENDING) /* no memory for a callback: poll */
+            if (cio_yield() < 0)
+                t->cancel_pending = true;
+        return;
+    }
+    t->awaiting = f;
+    t->tstate = CIO_T_PARKED;
+    cio__coro_switch(&t->coro, &t->sched->thread_ctx);
+    t->awaiting = NULL;
+}
+
+int cio_yield(void)
+{
+    cio__task *t = tls_task;
+    if (!t)
+        return cio__misuse(-EPERM, "called outside a task");
+    if (!t->cancel_pending) {
+        t->tstate = CIO_T_READY;
+        cio__loop_ready(t->fut.loop, &t->wake);
+        cio__coro_switch(&t->coro, &t->sched->thread_ctx);
+    }
+    if (!t->cancel_pending)
+        return 0;
+    t->cancel_pending = false;
+    return -ECANCELED;
+}
+
+/* ---- spawning ------------------------------------------------------------- */
+
+static void set_default_name(cio__task *t)
+{
+    char digits[24];
+    int n = 0;
+    uint64_t v = t->id;
+    do
+        digits[n++] = (char)('0' + v % 10);
+    while ((v /= 10) && n < 20);
+    memcpy(t->name, "task-", 5);
+    for (int i = 0; i < n; i++)
+        t->name[5 + i] = digits[n - 1 - i];
+    t->name[5 + n] = '\0';
+}
+
+static void task_setup(cio__task *t, cio__sched *s, cio_task_fn fn, void *arg, const cio_task_opts *o)
+{
+    memset((char *)t + sizeof(t->fut), 0, sizeof(*t) - sizeof(t->fut));
+    t->fut.refs = 2; /* the caller's and the running task's */
+    t->sched = s;
+    t->fn = fn;
+    t->arg = arg;
+    t->id = ++s->next_task_id;
+    t->stack.size = o ? o->stack_size : 0;
+    t->wake.fn = task_wake;
+    t->tstate = CIO_T_NEW;
+    cio__list_init(&t->children);
+    cio__list_init(&t->child_link);
+    if (o && o->name)
+        strncpy(t->name, o->name, sizeof(t->name) - 1);
+    else
+        set_default_name(t);
+    cio__list_push_back(&s->tasks, &t->link);
+    s->ntasks_running++;
+    if (tls_task && tls_task->sched == s) {
+        t->parent = tls_task;
+        cio__list_push_back(&tls_task->children, &t->child_link);
+    }
+}
+
+cio_task *cio_spawn_ex(cio_loop *l, cio_task_fn fn, void *arg, const cio_task_opts *opts)
+{
+    l = l ? l : cio_loop_current();
+    if (!l)
+        return cio__future_failed(cio__misuse(-EPERM, "no loop given and none is current"));
+    if (!fn)
+        return cio__future_failed(cio__misuse(-EINVAL, "task function is NULL"));
+    if (opts && opts->stack_size > (1ull << 30))
+        return cio__future_failed(cio__misuse(-EINVAL, "stack_size %zu exceeds 1 GiB", opts->stack_size));
+    cio__task *t = (cio__task *)cio__future_alloc(l, CIO_CACHE_TASK, &task_ops);
+    if (!t)
+        return cio__future_failed(-ENOMEM);
+    task_setup(t, l->sched, fn, arg, opts);
+    cio__loop_ready(l, &t->wake);
+    return &t->fut;
+}
+
+cio_task *cio_spawn(cio_task_fn fn, void *arg)
+{
+    return cio_spawn_ex(NULL, fn, arg, NULL);
+}
+
+/* ---- ownership, cancellation, names --------------------------------------- */
+
+static void task_destroy(cio_future *f)
+{
+    cio__task *t = (cio__task *)f;
+    cio__list_remove(&t->link);
+    cio__future_free(f, CIO_CACHE_TASK);
+}
+
+void cio__task_unhold(cio__task *t)
+{
+    cio__list_remove(&t->child_link);
+    t->parent = NULL;
+}
+
+static int task_cancel(cio_future *f)
+{
+    cio__task *t = (cio__task *)f;
+    t->cancel_pending = true;
+    if (t->tstate == CIO_T_PARKED && t->awaiting)
+        cio_future_cancel(t->awaiting);
+    return 1;
+}
+
+int cio_task_cancel(cio_task *t)
+{
+    if (!as_task(t))
+        return cio__misuse(-EINVAL, "not a task");
+    return cio_future_cancel(t);
+}
+
+int cio_task_detach(cio_task *t)
+{
+    cio__task *task = as_task(t);
+    if (!task)
+        return cio__misuse(-EINVAL, "not a task");
+    task->detached = true;
+    cio_future_release(t);
+    return 0;
+}
+
+const char *cio_task_name(const cio_task *t)
+{
+    const cio__task *task = as_task(t);
+    return task ? task->name : "(not a task)";
+}
+
+int cio_task_set_name(cio_task *t, const char *name)
+{
+    cio__task *task = as_task(t);
+    if (!task || !name)
+        return cio__misuse(-EINVAL, "%s", task ? "name is NULL" : "not a task");
+    strncpy(task->name, name, sizeof(task->name) - 1);
+    return 0;
+}
+
+uint64_t cio_task_id(const cio_task *t)
+{
+    const cio__task *task = as_task(t);
+    return task ? task->id : 0;
+}

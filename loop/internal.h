@@ -1,0 +1,132 @@
+/* loop/internal.h — the loop's internal contract for the layers above it.
+ *
+ * The loop knows three kinds of records, all embedded in their owners so the
+ * hot path allocates nothing:
+ *   cio__handle — a callback on the ready queue (call_soon);
+ *   cio__timer  — a callback on the timer heap (call_at);
+ *   cio__op     — an io_uring operation whose completion calls back.
+ * It never calls into future/ or coro/; those attach their per-loop state
+ * through the `sched` hooks. Internal; never installed.
+ */
+#ifndef CIO_LOOP_INTERNAL_H
+#define CIO_LOOP_INTERNAL_H
+
+#include "base/common.h"
+#include "base/heap.h"
+#include "base/list.h"
+#include "cio/loop.h"
+#include "uring_shim.h"
+
+typedef struct cio__handle {
+    struct cio__handle *next;
+    void (*fn)(struct cio__handle *h);
+} cio__handle;
+
+typedef struct cio__timer {
+    cio__heap_node node; /* node.key is the deadline in loop ns */
+    void (*fn)(struct cio__timer *t);
+} cio__timer;
+
+enum cio__op_state { CIO_OP_IDLE, CIO_OP_QUEUED, CIO_OP_INFLIGHT };
+
+typedef struct cio__op {
+    struct io_uring_sqe sqe;     /* prepared by the owner; copied into the ring at flush */
+    void (*complete)(struct cio__op *op, int res, unsigned cqe_flags);
+    cio__list node;              /* pending-submit list while QUEUED */
+    cio__list cancel_node;       /* pending-cancel list while a cancel waits for the ring */
+    struct __kernel_timespec ts; /* linked timeout, when has_timeout */
+    uint16_t gen;                /* bumped per use: user_data = gen << 48 | address */
+    uint8_t state;
+    bool has_timeout, cancel_requested;
+} cio__op;
+
+/* Per-loop state of the layers above (tasks, stacks, free lists). */
+typedef struct cio__sched_hooks {
+    size_t (*alive)(void *sched);
+    void (*report)(void *sched);   /* debug: print what is alive */
+    void (*destroy)(void *sched);
+} cio__sched_hooks;
+
+typedef struct cio__uhandle cio__uhandle;
+
+struct cio_loop {
+    cio__handle *ready_head, **ready_tail; /* FIFO; runs a snapshot per iteration */
+    size_t ready_len;
+    cio__heap timers;
+    uint64_t now_ns;
+    bool running, stopping;
+
+    struct io_uring ring;
+    unsigned ring_flags, sq_entries, cq_entries;
+    bool ring_enabled;
+    cio__list pending;          /* ops waiting for SQ space */
+    cio__list cancels;          /* cancels waiting for SQ space */
+    size_t inflight;            /* ops the kernel owes a final completion */
+
+    cio__uhandle **uh_slots;    /* user handles by id (call_soon/later/at) */
+    uint32_t *uh_free, uh_cap, uh_nfree, uh_used;
+    uint32_t uh_gen;
+
+    void *sched;
+    const cio__sched_hooks *sched_hooks;
+    void *altstack;
+    cio_loop_opts opts;
+};
+
+/* Appends `h` to the ready queue. `h` must not already be queued. */
+static inline void cio__loop_ready(cio_loop *l, cio__handle *h)
+{
+    h->next = NULL;
+    *l->ready_tail = h;
+    l->ready_tail = &h->next;
+    l->ready_len++;
+}
+
+static inline void cio__timer_init(cio__timer *t, void (*fn)(cio__timer *))
+{
+    t->node.index = SIZE_MAX;
+    t->fn = fn;
+}
+/* Arms `t` for absolute loop time `when_ns`. Returns 0 or -ENOMEM. */
+CIO_HIDDEN int cio__timer_start(cio_loop *l, cio__timer *t, uint64_t when_ns);
+/* Disarms `t` (no-op if not armed). */
+CIO_HIDDEN void cio__timer_stop(cio_loop *l, cio__timer *t);
+static inline bool cio__timer_armed(const cio__timer *t) { return cio__heap_node_linked(&t->node); }
+
+/* Ops. The owner fills op->sqe with io_uring_prep_*() after cio__op_init,
+ * then submits; `complete` runs once per CQE (flags carry IORING_CQE_F_MORE
+ * for multishot ops) and the op is IDLE again after the final one. */
+CIO_HIDDEN void cio__op_init(cio__op *op, void (*complete)(cio__op *, int, unsigned));
+CIO_HIDDEN void cio__op_submit(cio_loop *l, cio__op *op);
+/* Adds a linked timeout; only while QUEUED. Returns 0 or -EINVAL. */
+CIO_HIDDEN int cio__op_set_timeout(cio__op *op, uint64_t timeout_ns);
+/* Cancels: a QUEUED op completes at once with -ECANCELED; an INFLIGHT op
+ * gets an async cancel and completes when the kernel says so. */
+CIO_HIDDEN void cio__op_cancel(cio_loop *l, cio__op *op);
+
+/* Ring backend (ring.c). */
+CIO_HIDDEN int cio__ring_init(cio_loop *l);
+CIO_HIDDEN void cio__ring_exit(cio_loop *l);
+CIO_HIDDEN int cio__ring_enable(cio_loop *l);
+/* Submits what is queued and reaps completions, waiting up to `timeout_ns`
+ * (0: don't wait, UINT64_MAX: until something completes). */
+CIO_HIDDEN void cio__ring_poll(cio_loop *l, uint64_t timeout_ns);
+
+/* Fires due timers (timer.c); nanoseconds until the next one. */
+CIO_HIDDEN void cio__timers_run(cio_loop *l, uint64_t now);
+CIO_HIDDEN uint64_t cio__timers_next(const cio_loop *l, uint64_t now);
+
+CIO_HIDDEN uint64_t cio__clock_ns(void);
+/* Attaches the upper layers' per-loop state (once). */
+CIO_HIDDEN void cio__loop_set_sched(cio_loop *l, void *sched, const cio__sched_hooks *hooks);
+/* Sets the thread's current loop (returns the previous one). */
+CIO_HIDDEN cio_loop *cio__loop_set_current(cio_loop *l);
+CIO_HIDDEN void cio__uhandles_free(cio_loop *l);
+/* Drops every scheduled user callback (shutdown). */
+CIO_HIDDEN void cio__uhandles_discard(cio_loop *l);
+/* Runs iterations while keep_going(arg) (and until stopped). 0 or -EPERM. */
+CIO_HIDDEN int cio__loop_run(cio_loop *l, bool (*keep_going)(void *), void *arg);
+/* Cancels every operation in the ring (shutdown). */
+CIO_HIDDEN void cio__ring_cancel_all(cio_loop *l);
+
+#endif

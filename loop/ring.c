@@ -1,0 +1,238 @@
+/* loop/ring.c — the io_uring backend: ring setup ladder, batched submission
+ * with an overflow queue, async cancel, linked timeouts and reaping.
+ *
+ * Invariants: an op's user_data is (gen << 48 | address), unique per use, so
+ * a late CQE or a cancel never matches a newer use of the same record; an op
+ * record stays owned by the kernel (INFLIGHT) until its final CQE; at most
+ * cq_entries ops are in flight, so the CQ cannot overflow from our side.
+ */
+#include <string.h>
+#include <time.h>
+#include "internal.h"
+
+#define UD_IGNORE 0ull /* CQEs of cancels and linked timeouts */
+#define UD_PTR_MASK ((1ull << 48) - 1)
+
+static const unsigned ladder[] = {
+    IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL | IORING_SETUP_SINGLE_ISSUER |
+        IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_R_DISABLED,
+    IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG,
+    IORING_SETUP_CQSIZE,
+    0,
+};
+
+uint64_t cio__clock_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int cio__ring_init(cio_loop *l)
+{
+    unsigned first = l->opts.ring_mode == CIO_RING_COOP ? 1 : l->opts.ring_mode == CIO_RING_PLAIN ? 2 : 0;
+    int rc = -EINVAL;
+    for (unsigned i = first; i < sizeof(ladder) / sizeof(ladder[0]); i++) {
+        struct io_uring_params p;
+        memset(&p, 0, sizeof p);
+        p.flags = ladder[i];
+        p.cq_entries = l->cq_entries;
+        rc = io_uring_queue_init_params(l->sq_entries, &l->ring, &p);
+        if (rc == 0) {
+            l->ring_flags = p.flags;
+            l->cq_entries = p.cq_entries;
+            l->sq_entries = p.sq_entries;
+            l->ring_enabled = !(p.flags & IORING_SETUP_R_DISABLED);
+            return 0;
+        }
+        if (rc != -EINVAL)
+            break; /* ENOSYS, EPERM, ENOMEM...: no point trying weaker flags */
+    }
+    return rc;
+}
+
+/* A SINGLE_ISSUER ring is created disabled and bound to the thread that
+ * first runs the loop, so a loop may be created on one thread and run on
+ * another. */
+int cio__ring_enable(cio_loop *l)
+{
+    if (l->ring_enabled)
+        return 0;
+    int rc = cio__uring_enable_rings(&l->ring);
+    if (rc < 0)
+        return rc;
+    l->ring_enabled = true;
+    io_uring_register_ring_fd(&l->ring); /* fewer fd lookups per enter; optional */
+    return 0;
+}
+
+void cio__ring_exit(cio_loop *l)
+{
+    io_uring_queue_exit(&l->ring);
+}
+
+void cio__op_init(cio__op *op, void (*complete)(cio__op *, int, unsigned))
+{
+    memset(op, 0, sizeof(*op));
+    op->complete = complete;
+    cio__list_init(&op->node);
+    cio__list_init(&op->cancel_node);
+}
+
+void cio__op_submit(cio_loop *l, cio__op *op)
+{
+    op->gen++;
+    op->state = CIO_OP_QUEUED;
+    op->has_timeout = op->cancel_requested = false;
+    cio__list_push_back(&l->pending, &op->node);
+}
+
+int cio__op_set_timeout(cio__op *op, uint64_t timeout_ns)
+{
+    if (op->state != CIO_OP_QUEUED)
+        return -EINVAL;
+    op->ts.tv_sec = (long long)(timeout_ns / 1000000000ull);
+    op->ts.tv_nsec = (long long)(timeout_ns % 1000000000ull);
+    op->has_timeout = true;
+    return 0;
+}
+
+static inline uint64_t op_user_data(const cio__op *op)
+{
+    return ((uint64_t)op->gen << 48) | ((uintptr_t)op & UD_PTR_MASK);
+}
+
+void cio__op_cancel(cio_loop *l, cio__op *op)
+{
+    if (op->cancel_requested || op->state == CIO_OP_IDLE)
+        return;
+    op->cancel_requested = true;
+    if (op->state == CIO_OP_QUEUED) {
+        cio__list_remove(&op->node);
+        op->state = CIO_OP_IDLE;
+        op->complete(op, -ECANCELED, 0);
+    } else {
+        cio__list_push_back(&l->cancels, &op->cancel_node);
+    }
+}
+
+/* Gets an SQE, pushing queued ones to the kernel when the SQ is full.
+ * NULL means the kernel would not take more now (CQ backlog): retry later. */
+static struct io_uring_sqe *get_sqe(cio_loop *l)
+{
+    struct io_uring_sqe *sqe = io_uring_get_sqe(&l->ring);
+    if (sqe || io_uring_submit(&l->ring) < 0)
+        return sqe;
+    return io_uring_get_sqe(&l->ring);
+}
+
+static bool flush_cancel(cio_loop *l, cio__op *op)
+{
+    struct io_uring_sqe *sqe = get_sqe(l);
+    if (!sqe)
+        return false;
+    io_uring_prep_cancel64(sqe, op_user_data(op), 0);
+    io_uring_sqe_set_data64(sqe, UD_IGNORE);
+    cio__list_remove(&op->cancel_node);
+    return true;
+}
+
+static bool flush_op(cio_loop *l, cio__op *op)
+{
+    unsigned need = op->has_timeout ? 2 : 1;
+    if (io_uring_sq_space_left(&l->ring) < need && io_uring_submit(&l->ring) < 0)
+        return false;
+    if (io_uring_sq_space_left(&l->ring) < need)
+        return false;
+    struct io_uring_sqe *sqe = io_uring_get_sqe(&l->ring);
+    memcpy(sqe, &op->sqe, sizeof(*sqe));
+    io_uring_sqe_set_data64(sqe, op_user_data(op));
+    if (op->has_timeout) {
+        sqe->flags |= IOSQE_IO_LINK;
+        struct io_uring_sqe *t = io_uring_get_sqe(&l->ring);
+        io_uring_prep_link_timeout(t, &op->ts, 0);
+        io_uring_sqe_set_data64(t, UD_IGNORE);
+    }
+    cio__list_remove(&op->node);
+    op->state = CIO_OP_INFLIGHT;
+    l->inflight++;
+    return true;
+}
+
+/* Moves queued cancels, then queued ops, into the SQ, as far as the ring
+ * and the in-flight cap allow. */
+static void flush_queued(cio_loop *l)
+{
+    while (!cio__list_empty(&l->cancels))
+        if (!flush_cancel(l, cio__container_of(l->cancels.next, cio__op, cancel_node)))
+            return;
+    while (!cio__list_empty(&l->pending) && l->inflight < l->cq_entries)
+        if (!flush_op(l, cio__container_of(l->pending.next, cio__op, node)))
+            return;
+}
+
+static void complete_cqe(cio_loop *l, const struct io_uring_cqe *cqe)
+{
+    uint64_t ud = cqe->user_data;
+    if (ud == UD_IGNORE || ud == LIBURING_UDATA_TIMEOUT)
+        return;
+    cio__op *op = (cio__op *)(uintptr_t)(ud & UD_PTR_MASK);
+    if (cio__unlikely(op->gen != (uint16_t)(ud >> 48) || op->state != CIO_OP_INFLIGHT))
+        return; /* cannot happen while records outlive their final CQE */
+    unsigned flags = cqe->flags;
+    if (!(flags & IORING_CQE_F_MORE)) {
+        op->state = CIO_OP_IDLE;
+        l->inflight--;
+        if (op->cancel_requested)
+            cio__list_remove(&op->cancel_node); /* a cancel still queued: drop it */
+    }
+    op->complete(op, cqe->res, flags);
+}
+
+static unsigned reap(cio_loop *l)
+{
+    unsigned total = 0;
+    for (;;) {
+        struct io_uring_cqe *cqes[64];
+        unsigned n = io_uring_peek_batch_cqe(&l->ring, cqes, 64);
+        if (n == 0 && io_uring_cq_has_overflow(&l->ring) && io_uring_get_events(&l->ring) == 0)
+            continue; /* the kernel moved overflowed CQEs into the ring */
+        if (n == 0)
+            return total;
+        for (unsigned i = 0; i < n; i++)
+            complete_cqe(l, cqes[i]);
+        io_uring_cq_advance(&l->ring, n);
+        total += n;
+    }
+}
+
+void cio__ring_poll(cio_loop *l, uint64_t timeout_ns)
+{
+    flush_queued(l);
+    bool queued = io_uring_sq_ready(&l->ring) > 0;
+    if (timeout_ns == 0) {
+        if (queued || l->inflight)
+            io_uring_submit_and_get_events(&l->ring);
+    } else if (timeout_ns == UINT64_MAX) {
+        struct io_uring_cqe *cqe;
+        io_uring_submit_and_wait_timeout(&l->ring, &cqe, 1, NULL, NULL);
+    } else {
+        struct __kernel_timespec ts = { .tv_sec = (long long)(timeout_ns / 1000000000ull),
+                                        .tv_nsec = (long long)(timeout_ns % 1000000000ull) };
+        struct io_uring_cqe *cqe;
+        io_uring_submit_and_wait_timeout(&l->ring, &cqe, 1, &ts, NULL);
+    }
+    reap(l);
+}
+
+void cio__ring_cancel_all(cio_loop *l)
+{
+    /* Ops not yet in the ring complete at once; the rest get one ANY|ALL cancel. */
+    while (!cio__list_empty(&l->pending))
+        cio__op_cancel(l, cio__container_of(l->pending.next, cio__op, node));
+    struct io_uring_sqe *sqe = l->inflight ? get_sqe(l) : NULL;
+    if (sqe) {
+        io_uring_prep_cancel64(sqe, 0, IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL);
+        io_uring_sqe_set_data64(sqe, UD_IGNORE);
+    }
+}

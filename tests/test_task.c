@@ -1,0 +1,198 @@
+/* test_task.c — spawning, awaiting, yielding, names, results and errors. */
+#include "harness.h"
+
+static char g_log[256];
+static void logc(char c)
+{
+    size_t n = strlen(g_log);
+    g_log[n] = c;
+    g_log[n + 1] = '\0';
+}
+
+static intptr_t ret_arg(void *arg) { return (intptr_t)arg; }
+
+static intptr_t spawn_and_await(void *arg)
+{
+    cio_task *t = cio_spawn(ret_arg, (void *)(intptr_t)42);
+    CHECK(!cio_future_done(t));
+    return CIO_AWAIT(t);
+}
+
+static void test_spawn_await(void)
+{
+    CHECK_EQ(test_run(spawn_and_await, NULL), 42);
+}
+
+static intptr_t yielder(void *arg)
+{
+    char c = (char)(intptr_t)arg;
+    for (int i = 0; i < 3; i++) {
+        logc(c);
+        CHECK_EQ(cio_yield(), 0);
+    }
+    return 0;
+}
+
+static intptr_t interleave(void *arg)
+{
+    cio_task *a = cio_spawn(yielder, (void *)'a');
+    cio_task *b = cio_spawn(yielder, (void *)'b');
+    cio_task *c = cio_spawn(yielder, (void *)'c');
+    CHECK_EQ(CIO_AWAIT(a), 0);
+    CHECK_EQ(CIO_AWAIT(b), 0);
+    CHECK_EQ(CIO_AWAIT(c), 0);
+    return 0;
+}
+
+static void test_yield_interleaves_fifo(void)
+{
+    g_log[0] = 0;
+    CHECK_EQ(test_run(interleave, NULL), 0);
+    CHECK(!strcmp(g_log, "abcabcabc"));
+}
+
+static intptr_t sleeper(void *arg)
+{
+    intptr_t ms = (intptr_t)arg;
+    CHECK_EQ(CIO_AWAIT(cio_sleep(CIO_MS(ms))), 0);
+    logc((char)('0' + ms / 10));
+    return ms;
+}
+
+static intptr_t sleep_order(void *arg)
+{
+    cio_task *t[4] = { cio_spawn(sleeper, (void *)30), cio_spawn(sleeper, (void *)10),
+                       cio_spawn(sleeper, (void *)20), cio_spawn(sleeper, (void *)0) };
+    intptr_t sum = 0;
+    for (int i = 0; i < 4; i++)
+        sum += CIO_AWAIT(t[i]);
+    return sum;
+}
+
+static void test_sleep_order(void)
+{
+    g_log[0] = 0;
+    CHECK_EQ(test_run(sleep_order, NULL), 60);
+    CHECK(!strcmp(g_log, "0123"));
+}
+
+static intptr_t names(void *arg)
+{
+    CHECK(!strcmp(cio_task_name(cio_current_task()), "main"));
+    cio_task *t = cio_spawn_ex(NULL, ret_arg, NULL, &(cio_task_opts){ .name = "worker" });
+    CHECK(!strcmp(cio_task_name(t), "worker"));
+    CHECK_EQ(cio_task_set_name(t, "renamed"), 0);
+    CHECK(!strcmp(cio_task_name(t), "renamed"));
+    cio_task *u = cio_spawn(ret_arg, NULL);
+    CHECK(!strncmp(cio_task_name(u), "task-", 5));
+    CHECK(cio_task_id(u) > cio_task_id(t));
+    CIO_AWAIT(t);
+    CIO_AWAIT(u);
+    return 0;
+}
+
+static void test_names(void) { CHECK_EQ(test_run(names, NULL), 0); }
+
+static intptr_t fails(void *arg) { return -ENOENT; }
+
+static intptr_t error_propagates(void *arg)
+{
+    return CIO_AWAIT(cio_spawn(fails, NULL));
+}
+
+static void test_error_result(void) { CHECK_EQ(test_run(error_propagates, NULL), -ENOENT); }
+
+static intptr_t detached_child(void *arg)
+{
+    int *done = arg;
+    CIO_AWAIT(cio_sleep(CIO_MS(5)));
+    (*done)++;
+    return 0;
+}
+
+static intptr_t detach_main(void *arg)
+{
+    CHECK_EQ(cio_task_detach(cio_spawn(detached_child, arg)), 0);
+    CIO_AWAIT(cio_sleep(CIO_MS(20)));
+    return 0;
+}
+
+static void test_detach(void)
+{
+    int done = 0;
+    CHECK_EQ(test_run(detach_main, &done), 0);
+    CHECK_EQ(done, 1);
+}
+
+static intptr_t many_awaiters_wait(void *arg)
+{
+    return CIO_AWAIT(cio_future_retain(arg));
+}
+
+static intptr_t many_awaiters(void *arg)
+{
+    cio_future *f = cio_future_new(NULL);
+    cio_task *t[5];
+    for (int i = 0; i < 5; i++)
+        t[i] = cio_spawn(many_awaiters_wait, f);
+    CHECK_EQ(cio_yield(), 0);
+    CHECK_EQ(cio_future_set_result(f, 7), 0);
+    CHECK_EQ(cio_future_set_result(f, 8), -EINVAL);
+    intptr_t sum = 0;
+    for (int i = 0; i < 5; i++)
+        sum += CIO_AWAIT(t[i]);
+    cio_future_release(f);
+    return sum;
+}
+
+static void test_many_awaiters(void) { CHECK_EQ(test_run(many_awaiters, NULL), 35); }
+
+static intptr_t cio_run_main(void *arg)
+{
+    CIO_AWAIT(cio_sleep(CIO_MS(1)));
+    return 5;
+}
+
+static void test_cio_run(void)
+{
+    cio_loop_opts o = test_loop_opts();
+    CHECK_EQ(cio_run(cio_run_main, NULL, &o), 5);
+}
+
+static intptr_t spin_forever(void *arg)
+{
+    for (;;)
+        if (CIO_AWAIT(cio_sleep(CIO_MS(1))) == -ECANCELED)
+            return -ECANCELED;
+}
+
+static intptr_t leaves_detached_work(void *arg)
+{
+    cio_task_detach(cio_spawn(spin_forever, NULL));
+    return 1;
+}
+
+static void test_cio_run_cancels_leftovers(void)
+{
+    cio_loop_opts o = test_loop_opts();
+    long before = test_alloc_live();
+    CHECK_EQ(cio_run(leaves_detached_work, NULL, &o), 1);
+    CHECK_EQ(test_alloc_live(), before);
+}
+
+int main(void)
+{
+    test_alloc_install();
+    long before = test_alloc_live();
+    RUN(test_spawn_await);
+    RUN(test_yield_interleaves_fifo);
+    RUN(test_sleep_order);
+    RUN(test_names);
+    RUN(test_error_result);
+    RUN(test_detach);
+    RUN(test_many_awaiters);
+    RUN(test_cio_run);
+    RUN(test_cio_run_cancels_leftovers);
+    CHECK_EQ(test_alloc_live(), before);
+    return 0;
+}
