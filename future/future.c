@@ -38,10 +38,10 @@ void cio__future_init(cio_future *f, cio_loop *l, const cio__future_ops *ops)
     f->cb_handle.fn = run_callbacks;
 }
 
-cio_future *cio__future_alloc(cio_loop *l, int which, const cio__future_ops *ops)
+cio_future *cio__future_alloc(cio_loop *l, size_t size, const cio__future_ops *ops)
 {
     cio__sched *s = cio__sched_get(l);
-    cio_future *f = s ? cio__cache_get(s, which) : NULL;
+    cio_future *f = s ? cio__cache_get(s, size) : NULL;
     if (!f)
         return NULL;
     cio__future_init(f, l, ops);
@@ -49,15 +49,15 @@ cio_future *cio__future_alloc(cio_loop *l, int which, const cio__future_ops *ops
     return f;
 }
 
-void cio__future_free(cio_future *f, int which)
+void cio__future_free(cio_future *f, size_t size)
 {
     cio__sched *s = f->loop->sched;
     cio__free(f->more);
     s->nfutures--;
-    cio__cache_put(s, which, f);
+    cio__cache_put(s, size, f);
 }
 
-static void plain_destroy(cio_future *f) { cio__future_free(f, CIO_CACHE_PLAIN); }
+static void plain_destroy(cio_future *f) { cio__future_free(f, sizeof(*f)); }
 
 cio_future *cio_future_new(cio_loop *l)
 {
@@ -65,7 +65,7 @@ cio_future *cio_future_new(cio_loop *l)
     l = l ? l : cio_loop_current();
     if (!l)
         return cio__future_failed(cio__misuse(-EINVAL, "no loop given and none is current"));
-    cio_future *f = cio__future_alloc(l, CIO_CACHE_PLAIN, &ops);
+    cio_future *f = cio__future_alloc(l, sizeof(cio_future), &ops);
     return f ? f : cio__future_failed(-ENOMEM);
 }
 

@@ -60,7 +60,9 @@ typedef struct cio__cache {
     size_t size, nfree;
 } cio__cache;
 
-enum { CIO_CACHE_PLAIN, CIO_CACHE_SLEEP, CIO_CACHE_IO, CIO_CACHE_TASK, CIO_CACHE_SMALL, CIO_CACHE_COUNT };
+/* Caches by object size: 64, 128, 256 and 512 bytes; larger objects go
+ * straight to the allocation hook. */
+enum { CIO_CACHE_COUNT = 4 };
 
 typedef struct cio__task cio__task;
 
@@ -112,15 +114,18 @@ enum { CIO_T_NEW, CIO_T_READY, CIO_T_RUNNING, CIO_T_PARKED, CIO_T_DONE };
 
 /* Scheduler state of `l`, created on first use; NULL on -ENOMEM. */
 CIO_HIDDEN cio__sched *cio__sched_get(cio_loop *l);
-CIO_HIDDEN void *cio__cache_get(cio__sched *s, int which);
-CIO_HIDDEN void cio__cache_put(cio__sched *s, int which, void *p);
+/* Memory for a `size`-byte internal object of this loop (cached free lists). */
+CIO_HIDDEN void *cio__cache_get(cio__sched *s, size_t size);
+CIO_HIDDEN void cio__cache_put(cio__sched *s, size_t size, void *p);
 
 /* Initialises a pending future of kind `ops` with one reference. */
 CIO_HIDDEN void cio__future_init(cio_future *f, cio_loop *l, const cio__future_ops *ops);
-/* Allocates a future of `ops` kind from cache `which` (size fixed per cache). */
-CIO_HIDDEN cio_future *cio__future_alloc(cio_loop *l, int which, const cio__future_ops *ops);
-/* Returns the memory of a future from cache `which` (for ops->destroy). */
-CIO_HIDDEN void cio__future_free(cio_future *f, int which);
+/* Allocates a `size`-byte object that starts with a cio_future of kind
+ * `ops`, initialised pending with one reference; NULL on -ENOMEM. Counted
+ * as alive in its loop until freed. */
+CIO_HIDDEN cio_future *cio__future_alloc(cio_loop *l, size_t size, const cio__future_ops *ops);
+/* Returns the memory of such an object (call from ops->destroy). */
+CIO_HIDDEN void cio__future_free(cio_future *f, size_t size);
 /* Completes a pending future (no-op if done). Queues its callbacks. */
 CIO_HIDDEN void cio__future_complete(cio_future *f, intptr_t result);
 /* Drops an internal reference (no effect on task ownership tracking). */

@@ -36,7 +36,7 @@ static int io_set_timeout(cio_future *f, uint64_t timeout_ns)
     return 0;
 }
 
-static void io_destroy(cio_future *f) { cio__future_free(f, CIO_CACHE_IO); }
+static void io_destroy(cio_future *f) { cio__future_free(f, sizeof(cio__io)); }
 
 static const cio__future_ops io_ops = {
     .kind = "io", .cancel = io_cancel, .destroy = io_destroy, .set_timeout = io_set_timeout,
@@ -49,7 +49,7 @@ cio__io *cio__io_new(int *err)
         *err = -EPERM;
         return NULL;
     }
-    cio__io *io = (cio__io *)cio__future_alloc(l, CIO_CACHE_IO, &io_ops);
+    cio__io *io = (cio__io *)cio__future_alloc(l, sizeof(cio__io), &io_ops);
     if (!io) {
         *err = -ENOMEM;
         return NULL;

@@ -57,12 +57,14 @@ static void sched_destroy(void *p)
 
 static const cio__sched_hooks hooks = { sched_alive, sched_report, sched_destroy };
 
-/* Object sizes per cache; CIO_CACHE_SMALL serves small internal records. */
-static const size_t cache_sizes[CIO_CACHE_COUNT] = {
-    [CIO_CACHE_PLAIN] = sizeof(cio_future), [CIO_CACHE_SLEEP] = sizeof(cio__sleep),
-    [CIO_CACHE_IO] = sizeof(cio__io),       [CIO_CACHE_TASK] = sizeof(cio__task),
-    [CIO_CACHE_SMALL] = 64,
-};
+/* Cache i holds objects of up to 64 << i bytes. */
+static int cache_index(size_t size)
+{
+    for (int i = 0; i < CIO_CACHE_COUNT; i++)
+        if (size <= (size_t)64 << i)
+            return i;
+    return -1;
+}
 
 cio__sched *cio__sched_get(cio_loop *l)
 {
@@ -79,13 +81,16 @@ cio__sched *cio__sched_get(cio_loop *l)
         return NULL;
     }
     for (int i = 0; i < CIO_CACHE_COUNT; i++)
-        s->caches[i].size = cache_sizes[i];
+        s->caches[i].size = (size_t)64 << i;
     cio__loop_set_sched(l, s, &hooks);
     return s;
 }
 
-void *cio__cache_get(cio__sched *s, int which)
+void *cio__cache_get(cio__sched *s, size_t size)
 {
+    int which = cache_index(size);
+    if (which < 0)
+        return cio__malloc(size);
     cio__cache *c = &s->caches[which];
     cache_node *n = c->free;
     if (n) {
@@ -96,10 +101,11 @@ void *cio__cache_get(cio__sched *s, int which)
     return cio__malloc(c->size);
 }
 
-void cio__cache_put(cio__sched *s, int which, void *p)
+void cio__cache_put(cio__sched *s, size_t size, void *p)
 {
-    cio__cache *c = &s->caches[which];
-    if (c->nfree >= cache_keep) {
+    int which = cache_index(size);
+    cio__cache *c = which < 0 ? NULL : &s->caches[which];
+    if (!c || c->nfree >= cache_keep) {
         cio__free(p);
         return;
     }

@@ -19,7 +19,7 @@ static int sleep_cancel(cio_future *f)
     return 1;
 }
 
-static void sleep_destroy(cio_future *f) { cio__future_free(f, CIO_CACHE_SLEEP); }
+static void sleep_destroy(cio_future *f) { cio__future_free(f, sizeof(cio__sleep)); }
 
 static const cio__future_ops sleep_ops = { .kind = "sleep", .cancel = sleep_cancel, .destroy = sleep_destroy };
 
@@ -28,7 +28,7 @@ cio_future *cio_sleep(uint64_t delay_ns)
     cio_loop *l = cio_loop_current();
     if (!l)
         return cio__future_failed(cio__misuse(-EPERM, "no current loop"));
-    cio__sleep *s = (cio__sleep *)cio__future_alloc(l, CIO_CACHE_SLEEP, &sleep_ops);
+    cio__sleep *s = (cio__sleep *)cio__future_alloc(l, sizeof(cio__sleep), &sleep_ops);
     if (!s)
         return cio__future_failed(-ENOMEM);
     cio__timer_init(&s->timer, sleep_fire);
@@ -60,7 +60,7 @@ static void deadline_done(cio_future *f, void *arg)
 {
     deadline *d = arg;
     cio__timer_stop(f->loop, &d->timer);
-    cio__cache_put(f->loop->sched, CIO_CACHE_SMALL, d);
+    cio__cache_put(f->loop->sched, sizeof(deadline), d);
     cio__future_unref(f);
 }
 
@@ -72,7 +72,7 @@ cio_future *cio_with_timeout(cio_future *f, uint64_t timeout_ns)
         return f;
     if (f->ops->set_timeout && f->ops->set_timeout(f, timeout_ns) == 0)
         return f;
-    deadline *d = cio__cache_get(f->loop->sched, CIO_CACHE_SMALL);
+    deadline *d = cio__cache_get(f->loop->sched, sizeof(deadline));
     if (!d) {
         cio__misuse(-ENOMEM, "no memory for a deadline; the future keeps none");
         return f;
@@ -83,7 +83,7 @@ cio_future *cio_with_timeout(cio_future *f, uint64_t timeout_ns)
     uint64_t when = timeout_ns > UINT64_MAX - now ? UINT64_MAX : now + timeout_ns;
     if (cio__timer_start(f->loop, &d->timer, when) < 0 || cio_future_add_done_callback(f, deadline_done, d) < 0) {
         cio__timer_stop(f->loop, &d->timer);
-        cio__cache_put(f->loop->sched, CIO_CACHE_SMALL, d);
+        cio__cache_put(f->loop->sched, sizeof(deadline), d);
         cio__misuse(-ENOMEM, "no memory for a deadline; the future keeps none");
         return f;
     }

@@ -191,7 +191,7 @@ cio_task *cio_spawn_ex(cio_loop *l, cio_task_fn fn, void *arg, const cio_task_op
         return cio__future_failed(cio__misuse(-EINVAL, "task function is NULL"));
     if (opts && opts->stack_size > (1ull << 30))
         return cio__future_failed(cio__misuse(-EINVAL, "stack_size %zu exceeds 1 GiB", opts->stack_size));
-    cio__task *t = (cio__task *)cio__future_alloc(l, CIO_CACHE_TASK, &task_ops);
+    cio__task *t = (cio__task *)cio__future_alloc(l, sizeof(cio__task), &task_ops);
     if (!t)
         return cio__future_failed(-ENOMEM);
     task_setup(t, l->sched, fn, arg, opts);
@@ -210,7 +210,7 @@ static void task_destroy(cio_future *f)
 {
     cio__task *t = (cio__task *)f;
     cio__list_remove(&t->link);
-    cio__future_free(f, CIO_CACHE_TASK);
+    cio__future_free(f, sizeof(cio__task));
 }
 
 void cio__task_unhold(cio__task *t)
