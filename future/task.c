@@ -59,7 +59,7 @@ static intptr_t drop_held_children(cio__task *t, intptr_t r)
     }
     if (n == 0)
         return r;
-    cio__misuse(-EBUSY, "task '%s' returned while holding %zu child task(s) it neither awaited nor detached",
+    cio__misuse_report(-EBUSY, "task", "'%s' returned while holding %zu child task(s) it neither awaited nor detached",
                 t->name, n);
     return r < 0 ? r : -EBUSY;
 }

@@ -29,15 +29,15 @@ static int opts_check(cio_loop_opts *o)
     if (o->sq_entries == 0)
         o->sq_entries = 256;
     if (o->sq_entries > 32768)
-        return cio__misuse(-EINVAL, "sq_entries %u exceeds 32768", o->sq_entries);
+        return cio__misuse_report(-EINVAL, "cio_loop_new", "sq_entries %u exceeds 32768", o->sq_entries);
     if (o->cq_entries == 0)
         o->cq_entries = 4 * o->sq_entries;
     if (o->cq_entries < o->sq_entries)
-        return cio__misuse(-EINVAL, "cq_entries %u is smaller than sq_entries %u", o->cq_entries, o->sq_entries);
+        return cio__misuse_report(-EINVAL, "cio_loop_new", "cq_entries %u is smaller than sq_entries %u", o->cq_entries, o->sq_entries);
     if (o->stack_cache == 0)
         o->stack_cache = 256;
     if (o->ring_mode > CIO_RING_PLAIN)
-        return cio__misuse(-EINVAL, "unknown ring_mode %d", (int)o->ring_mode);
+        return cio__misuse_report(-EINVAL, "cio_loop_new", "unknown ring_mode %d", (int)o->ring_mode);
     return 0;
 }
 

@@ -1,4 +1,4 @@
-/* test_task.c — spawning, awaiting, yielding, names, results and errors. */
+/* test_task.c [threads] — spawning, awaiting, yielding, names, results and errors. */
 #include "harness.h"
 
 static char g_log[256];

@@ -7,6 +7,7 @@
 #ifndef CIO_BASE_H
 #define CIO_BASE_H
 
+#include <errno.h> /* results are negative errno values: users compare with -ECANCELED etc. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>

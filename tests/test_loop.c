@@ -1,0 +1,155 @@
+/* test_loop.c [threads] — the loop API: call_soon/later/at ordering and cancel,
+ * run_forever/stop, run_until_complete, free refusing while busy, ring
+ * setup per configuration, SQ-full batching, running on another thread. */
+#include <pthread.h>
+#include "harness.h"
+
+static char g_log[64];
+static void append(void *arg)
+{
+    size_t n = strlen(g_log);
+    g_log[n] = (char)(intptr_t)arg;
+    g_log[n + 1] = 0;
+}
+
+static void stop_loop(void *arg) { cio_loop_stop(arg); }
+
+static void test_call_soon_and_later_order(void)
+{
+    cio_loop *l = test_loop_new();
+    g_log[0] = 0;
+    CHECK(cio_loop_call_later(l, CIO_MS(3), append, (void *)'d') > 0);
+    CHECK(cio_loop_call_later(l, CIO_MS(1), append, (void *)'b') > 0);
+    CHECK(cio_loop_call_later(l, CIO_MS(1), append, (void *)'c') > 0); /* tie: start order */
+    CHECK(cio_loop_call_soon(l, append, (void *)'a') > 0);
+    int64_t x = cio_loop_call_later(l, CIO_MS(2), append, (void *)'x');
+    int64_t y = cio_loop_call_soon(l, append, (void *)'y');
+    CHECK_EQ(cio_loop_cancel(l, x), 0);
+    CHECK_EQ(cio_loop_cancel(l, y), 0);
+    CHECK_EQ(cio_loop_cancel(l, y), -ENOENT);
+    CHECK(cio_loop_call_later(l, CIO_MS(5), stop_loop, l) > 0);
+    CHECK_EQ(cio_loop_run_forever(l), 0);
+    CHECK(!strcmp(g_log, "abcd"));
+    CHECK_EQ(cio_loop_cancel(l, x), -ENOENT); /* ids are never reused */
+    CHECK_EQ(cio_loop_cancel(l, 12345), -ENOENT);
+    test_loop_free(l);
+}
+
+static void set_later(void *arg) { cio_future_set_result(arg, 17); }
+
+static void test_run_until_complete_plain_future(void)
+{
+    cio_loop *l = test_loop_new();
+    cio_future *f = cio_future_new(l);
+    uint64_t t0 = cio_loop_time_ns(l);
+    CHECK(cio_loop_call_later(l, CIO_MS(2), set_later, f) > 0);
+    CHECK_EQ(cio_loop_run_until_complete(l, f), 17);
+    CHECK(cio_loop_time_ns(l) >= t0 + CIO_MS(2));
+    test_loop_free(l);
+}
+
+static intptr_t sleepy(void *arg)
+{
+    return CIO_AWAIT(cio_sleep(CIO_MS(20)));
+}
+
+static void test_free_refuses_while_busy(void)
+{
+    cio_loop *l = test_loop_new();
+    cio_task *t = cio_spawn_ex(l, sleepy, NULL, NULL);
+    CHECK(cio_loop_alive(l) > 0);
+    CHECK_EQ(cio_loop_free(l), -EBUSY); /* prints what is alive in debug builds */
+    CHECK_EQ(cio_loop_run_until_complete(l, t), 0);
+    test_loop_free(l);
+}
+
+static void test_stop_interrupts_run_until_complete(void)
+{
+    cio_loop *l = test_loop_new();
+    cio_future *f = cio_future_new(l);
+    cio_loop_call_later(l, CIO_MS(1), stop_loop, l);
+    CHECK_EQ(cio_loop_run_until_complete(l, cio_future_retain(f)), -EINTR);
+    cio_loop_call_soon(l, set_later, f);
+    CHECK_EQ(cio_loop_run_until_complete(l, f), 17); /* the loop can run again */
+    test_loop_free(l);
+}
+
+static void test_ring_setup_matches_mode(void)
+{
+    cio_loop *l = test_loop_new();
+    unsigned flags = cio_loop_ring_flags(l);
+    const char *ring = getenv("CIO_TEST_RING");
+    bool defer = flags & (1u << 13), coop = flags & (1u << 8);
+    if (ring && !strcmp(ring, "coop"))
+        CHECK(!defer);
+    if (ring && !strcmp(ring, "plain"))
+        CHECK(!defer && !coop);
+    printf("  ring flags 0x%x (%s)\n", flags, defer ? "DEFER_TASKRUN" : coop ? "COOP_TASKRUN" : "plain");
+    test_loop_free(l);
+}
+
+static intptr_t nopper(void *arg)
+{
+    for (int i = 0; i < 10; i++)
+        CHECK_EQ(CIO_AWAIT(cio_nop()), 0);
+    return 1;
+}
+
+static intptr_t many_nops(void *arg)
+{
+    enum { N = 1000 };
+    static cio_task *t[N];
+    for (int i = 0; i < N; i++)
+        t[i] = cio_spawn(nopper, NULL);
+    intptr_t sum = 0;
+    for (int i = 0; i < N; i++)
+        sum += CIO_AWAIT(t[i]);
+    return sum;
+}
+
+static void test_many_ops_in_flight(void) { CHECK_EQ(test_run(many_nops, NULL), 1000); }
+
+static void *run_on_thread(void *arg)
+{
+    cio_loop *l = arg;
+    return (void *)cio_loop_run_until_complete(l, cio_spawn_ex(l, many_nops, NULL, NULL));
+}
+
+static void test_created_here_run_there(void)
+{
+    cio_loop *l = test_loop_new();
+    pthread_t th;
+    void *ret;
+    CHECK_EQ(pthread_create(&th, NULL, run_on_thread, l), 0);
+    CHECK_EQ(pthread_join(th, &ret), 0);
+    CHECK_EQ((intptr_t)ret, 1000);
+    test_loop_free(l);
+}
+
+static void test_bad_options(void)
+{
+    cio_loop *l = NULL;
+    CHECK_EQ(cio_loop_new(NULL, NULL), -EINVAL);
+    CHECK_EQ(cio_loop_new(&l, &(cio_loop_opts){ .sq_entries = 8, .cq_entries = 4 }), -EINVAL);
+    CHECK_EQ(cio_loop_new(&l, &(cio_loop_opts){ .sq_entries = 1u << 20 }), -EINVAL);
+    CHECK_EQ(cio_loop_new(&l, &(cio_loop_opts){ .ring_mode = (enum cio_ring_mode)9 }), -EINVAL);
+    CHECK(l == NULL);
+    CHECK_EQ(cio_loop_free(NULL), -EINVAL);
+    CHECK_EQ(cio_loop_call_soon(NULL, append, NULL), -EINVAL);
+}
+
+int main(void)
+{
+    test_alloc_install();
+    long before = test_alloc_live();
+    RUN(test_call_soon_and_later_order);
+    RUN(test_run_until_complete_plain_future);
+    RUN(test_free_refuses_while_busy);
+    RUN(test_stop_interrupts_run_until_complete);
+    RUN(test_ring_setup_matches_mode);
+    RUN(test_many_ops_in_flight);
+    RUN(test_created_here_run_there);
+    RUN(test_bad_options);
+    CHECK_EQ(test_alloc_live(), before);
+    return 0;
+}
