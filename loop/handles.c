@@ -109,8 +109,7 @@ int64_t cio_loop_call_later(cio_loop *l, uint64_t delay_ns, cio_callback fn, voi
 {
     if (!l)
         return cio__misuse(-EINVAL, "loop is NULL");
-    uint64_t now = l->running ? l->now_ns : cio__clock_ns();
-    return cio_loop_call_at(l, now + delay_ns, fn, arg);
+    return cio_loop_call_at(l, cio__clock_ns() + delay_ns, fn, arg);
 }
 
 int cio_loop_cancel(cio_loop *l, int64_t id)

@@ -5,6 +5,7 @@
 #   asan       AddressSanitizer + UndefinedBehaviorSanitizer
 #   tsan       ThreadSanitizer (the tests labelled "threads")
 #   ucontext   the portable context-switch fallback
+#   valgrind   the core tests under memcheck (stacks registered with Valgrind)
 #   install    install to a prefix, build a consumer with find_package and pkg-config
 # Usage: scripts/test.sh [config...]   (default: all)
 set -uo pipefail
@@ -40,6 +41,17 @@ cfg_tsan()     { configure_build build-tsan -DCMAKE_BUILD_TYPE=Debug -DCIO_SANIT
                  TSAN_OPTIONS=halt_on_error=1 run_ctest tsan build-tsan -L threads; }
 cfg_ucontext() { configure_build build-ucontext -DCMAKE_BUILD_TYPE=Debug -DCIO_UCONTEXT=ON &&
                  run_ctest ucontext build-ucontext -E '\.(coop|plain|tiny)$'; }
+cfg_valgrind() {
+  echo "=== valgrind"
+  [ -d "$root/build-debug" ] || configure_build build-debug -DCMAKE_BUILD_TYPE=Debug || return 1
+  for t in test_task test_loop test_cancel; do
+    if valgrind -q --error-exitcode=3 "$root/build-debug/tests/$t" >/dev/null 2>"$root/build-debug/$t.vg"; then
+      passed=$((passed + 1)); echo "valgrind $t: ok"
+    else
+      failed=$((failed + 1)); failures+=("valgrind $t"); tail -20 "$root/build-debug/$t.vg"
+    fi
+  done
+}
 cfg_install()  {
   echo "=== install"
   local prefix; prefix=$(mktemp -d)
@@ -54,7 +66,7 @@ cfg_install()  {
 }
 
 configs=("$@")
-[ ${#configs[@]} -eq 0 ] && configs=(debug asan tsan ucontext install)
+[ ${#configs[@]} -eq 0 ] && configs=(debug asan tsan ucontext valgrind install)
 for c in "${configs[@]}"; do
   "cfg_$c" || { [ "$c" = install ] || { failed=$((failed + 1)); failures+=("$c (build)"); }; }
 done

@@ -183,7 +183,7 @@ static intptr_t racing_reads(void *arg)
     int fd = (int)(intptr_t)arg;
     int done = 0, timed = 0;
     for (int i = 0; i < 2000; i++) {
-        char buf[512];
+        char buf[512] = { 0 }; /* Valgrind cannot see io_uring fill it */
         intptr_t r = CIO_AWAIT(cio_with_timeout(cio_file_read(fd, buf, sizeof buf, 4096), (uint64_t)(i % 7) * 1000));
         if (r == -ETIMEDOUT) {
             timed++;

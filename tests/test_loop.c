@@ -18,16 +18,17 @@ static void test_call_soon_and_later_order(void)
 {
     cio_loop *l = test_loop_new();
     g_log[0] = 0;
-    CHECK(cio_loop_call_later(l, CIO_MS(3), append, (void *)'d') > 0);
-    CHECK(cio_loop_call_later(l, CIO_MS(1), append, (void *)'b') > 0);
-    CHECK(cio_loop_call_later(l, CIO_MS(1), append, (void *)'c') > 0); /* tie: start order */
+    uint64_t base = cio_loop_time_ns(l);
+    CHECK(cio_loop_call_at(l, base + CIO_MS(3), append, (void *)'d') > 0);
+    CHECK(cio_loop_call_at(l, base + CIO_MS(1), append, (void *)'b') > 0);
+    CHECK(cio_loop_call_at(l, base + CIO_MS(1), append, (void *)'c') > 0); /* tie: start order */
     CHECK(cio_loop_call_soon(l, append, (void *)'a') > 0);
     int64_t x = cio_loop_call_later(l, CIO_MS(2), append, (void *)'x');
     int64_t y = cio_loop_call_soon(l, append, (void *)'y');
     CHECK_EQ(cio_loop_cancel(l, x), 0);
     CHECK_EQ(cio_loop_cancel(l, y), 0);
     CHECK_EQ(cio_loop_cancel(l, y), -ENOENT);
-    CHECK(cio_loop_call_later(l, CIO_MS(5), stop_loop, l) > 0);
+    CHECK(cio_loop_call_at(l, base + CIO_MS(5), stop_loop, l) > 0);
     CHECK_EQ(cio_loop_run_forever(l), 0);
     CHECK(!strcmp(g_log, "abcd"));
     CHECK_EQ(cio_loop_cancel(l, x), -ENOENT); /* ids are never reused */

@@ -60,8 +60,8 @@ CIO_API void cio_loop_stop(cio_loop *loop);
  * Loop thread only. */
 CIO_API int64_t cio_loop_call_soon(cio_loop *loop, cio_callback fn, void *arg);
 
-/* Schedules fn(arg) to run once `delay_ns` nanoseconds have passed (loop
- * time). Equal deadlines run in the order they were scheduled. Returns a
+/* Schedules fn(arg) to run once `delay_ns` nanoseconds have passed (from
+ * now, on the loop's monotonic clock). Equal deadlines run in the order they were scheduled. Returns a
  * handle id (> 0) or a negative errno. Loop thread only. */
 CIO_API int64_t cio_loop_call_later(cio_loop *loop, uint64_t delay_ns, cio_callback fn, void *arg);
 
