@@ -28,8 +28,8 @@ static int opts_check(cio_loop_opts *o)
 {
     if (o->sq_entries == 0)
         o->sq_entries = 256;
-    if (o->sq_entries > 32768)
-        return cio__misuse_report(-EINVAL, "cio_loop_new", "sq_entries %u exceeds 32768", o->sq_entries);
+    if (o->sq_entries < 2 || o->sq_entries > 32768) /* an op with a linked timeout takes 2 */
+        return cio__misuse_report(-EINVAL, "cio_loop_new", "sq_entries %u is not in [2, 32768]", o->sq_entries);
     if (o->cq_entries == 0)
         o->cq_entries = 4 * o->sq_entries;
     if (o->cq_entries < o->sq_entries)

@@ -6,6 +6,7 @@
 #   tsan       ThreadSanitizer (the tests labelled "threads")
 #   ucontext   the portable context-switch fallback
 #   valgrind   the core tests under memcheck (stacks registered with Valgrind)
+#   arch       the context switch on x86-64 and on aarch64 (cross-built, under qemu)
 #   install    install to a prefix, build a consumer with find_package and pkg-config
 # Usage: scripts/test.sh [config...]   (default: all)
 set -uo pipefail
@@ -52,6 +53,10 @@ cfg_valgrind() {
     fi
   done
 }
+cfg_arch() {
+  echo "=== arch"
+  if "$root/tests/arch/run.sh"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=(arch); fi
+}
 cfg_install()  {
   echo "=== install"
   local prefix; prefix=$(mktemp -d)
@@ -66,7 +71,7 @@ cfg_install()  {
 }
 
 configs=("$@")
-[ ${#configs[@]} -eq 0 ] && configs=(debug asan tsan ucontext valgrind install)
+[ ${#configs[@]} -eq 0 ] && configs=(debug asan tsan ucontext valgrind arch install)
 for c in "${configs[@]}"; do
   "cfg_$c" || { [ "$c" = install ] || { failed=$((failed + 1)); failures+=("$c (build)"); }; }
 done

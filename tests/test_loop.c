@@ -133,6 +133,7 @@ static void test_bad_options(void)
     CHECK_EQ(cio_loop_new(NULL, NULL), -EINVAL);
     CHECK_EQ(cio_loop_new(&l, &(cio_loop_opts){ .sq_entries = 8, .cq_entries = 4 }), -EINVAL);
     CHECK_EQ(cio_loop_new(&l, &(cio_loop_opts){ .sq_entries = 1u << 20 }), -EINVAL);
+    CHECK_EQ(cio_loop_new(&l, &(cio_loop_opts){ .sq_entries = 1 }), -EINVAL);
     CHECK_EQ(cio_loop_new(&l, &(cio_loop_opts){ .ring_mode = (enum cio_ring_mode)9 }), -EINVAL);
     CHECK(l == NULL);
     CHECK_EQ(cio_loop_free(NULL), -EINVAL);

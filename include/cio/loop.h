@@ -23,7 +23,7 @@ enum cio_ring_mode {
 };
 
 typedef struct cio_loop_opts {
-    unsigned sq_entries;        /* submission queue size; 0 means 256 */
+    unsigned sq_entries;        /* submission queue size, 2..32768; 0 means 256 */
     unsigned cq_entries;        /* completion queue size; 0 means 4 * sq_entries */
     enum cio_ring_mode ring_mode;
     size_t stack_size;          /* default task stack size; 0 means 128 KiB */
