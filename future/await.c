@@ -30,9 +30,19 @@ intptr_t cio_await(cio_future *f)
     return r;
 }
 
+typedef struct until {
+    cio_future *f;
+    bool ran;
+} until;
+
+/* Keeps going while `f` is pending, and for at least one iteration (as
+ * asyncio does), so callbacks already queued still run. */
 static bool not_done(void *arg)
 {
-    return ((cio_future *)arg)->state == CIO_F_PENDING;
+    until *u = arg;
+    bool go = !u->ran || u->f->state == CIO_F_PENDING;
+    u->ran = true;
+    return go;
 }
 
 intptr_t cio_loop_run_until_complete(cio_loop *l, cio_future *f)
@@ -45,7 +55,8 @@ intptr_t cio_loop_run_until_complete(cio_loop *l, cio_future *f)
     if (f->loop != l) {
         r = cio__misuse(-EINVAL, "future belongs to another loop");
     } else {
-        int rc = cio__loop_run(l, not_done, f);
+        until u = { f, false };
+        int rc = cio__loop_run(l, not_done, &u);
         r = rc < 0 ? rc : f->state != CIO_F_PENDING ? f->result : -EINTR;
     }
     cio_future_release(f);

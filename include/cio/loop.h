@@ -45,7 +45,8 @@ CIO_API int cio_loop_free(cio_loop *loop);
  * already running on this thread. */
 CIO_API int cio_loop_run_forever(cio_loop *loop);
 
-/* Runs the loop until `f` is done and returns its result. Consumes the
+/* Runs the loop until `f` is done (at least one iteration, so callbacks
+ * already queued run) and returns its result. Consumes the
  * caller's reference to `f`. Returns -EPERM if a loop is already running on
  * this thread, -EINVAL if `f` is NULL or belongs to another loop, and
  * -EINTR if cio_loop_stop() ended the run before `f` was done. */
