@@ -1,7 +1,13 @@
 /* coro/ctx_ucontext.c — the portable fallback backend (makecontext /
  * swapcontext). swapcontext saves the signal mask with a syscall per switch,
  * so this is for architectures without an assembly switch and for testing.
+ *
+ * swapcontext also *restores* the mask saved in the target context, which
+ * would undo any pthread_sigmask() done since (signalfd users block signals):
+ * the thread's current mask is copied into the target before each switch,
+ * so the mask stays a property of the thread, as with the assembly switch.
  */
+#include <signal.h>
 #include <ucontext.h>
 #include "ctx.h"
 
@@ -37,7 +43,9 @@ int cio__ctx_init_thread(cio__coro *c)
 
 void cio__ctx_raw_switch(cio__coro *from, cio__coro *to)
 {
-    swapcontext((ucontext_t *)from->sp, (ucontext_t *)to->sp);
+    ucontext_t *target = to->sp;
+    pthread_sigmask(SIG_SETMASK, NULL, &target->uc_sigmask);
+    swapcontext((ucontext_t *)from->sp, target);
 }
 
 void cio__ctx_destroy(cio__coro *c)

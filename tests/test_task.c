@@ -55,14 +55,16 @@ static intptr_t sleeper(void *arg)
 {
     intptr_t ms = (intptr_t)arg;
     CHECK_EQ(CIO_AWAIT(cio_sleep(CIO_MS(ms))), 0);
-    logc((char)('0' + ms / 10));
+    logc((char)('0' + ms / 40));
     return ms;
 }
 
 static intptr_t sleep_order(void *arg)
 {
-    cio_task *t[4] = { cio_spawn(sleeper, (void *)30), cio_spawn(sleeper, (void *)10),
-                       cio_spawn(sleeper, (void *)20), cio_spawn(sleeper, (void *)0) };
+    /* 40 ms apart: each task computes its deadline when it first runs, so
+     * the spacing must exceed any start-up jitter (sanitizers, loaded CI). */
+    cio_task *t[4] = { cio_spawn(sleeper, (void *)120), cio_spawn(sleeper, (void *)40),
+                       cio_spawn(sleeper, (void *)80), cio_spawn(sleeper, (void *)0) };
     intptr_t sum = 0;
     for (int i = 0; i < 4; i++)
         sum += CIO_AWAIT(t[i]);
@@ -72,7 +74,7 @@ static intptr_t sleep_order(void *arg)
 static void test_sleep_order(void)
 {
     g_log[0] = 0;
-    CHECK_EQ(test_run(sleep_order, NULL), 60);
+    CHECK_EQ(test_run(sleep_order, NULL), 240);
     CHECK(!strcmp(g_log, "0123"));
 }
 
