@@ -133,14 +133,18 @@ cio_future *cio__future_error(int err)
     }
 }
 
+static void value_destroy(cio_future *f) { cio__future_free(f, sizeof(cio_future)); }
+static const cio__future_ops value_ops = { .kind = "value", .destroy = value_destroy };
+
 cio_future *cio__future_value(intptr_t value)
 {
     if (value == 0)
         return &g_ok;
-    int err = 0;
-    cio__waiter *w = cio__waiter_new(NULL, CIO_NO_TIMEOUT, &err);
-    if (!w)
-        return cio__future_failed(err);
-    cio__future_complete(&w->fut, value);
-    return &w->fut;
+    cio_loop *l = cio_loop_current();
+    cio_future *f = l ? cio__future_alloc(l, sizeof(cio_future), &value_ops) : NULL;
+    if (!f)
+        return cio__future_failed(l ? -ENOMEM : cio__misuse(-EPERM, "no current loop"));
+    f->result = value;
+    f->state = CIO_F_DONE;
+    return f;
 }
