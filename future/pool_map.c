@@ -1,14 +1,14 @@
 /* future/pool_map.c — pool.map and pool.imap_unordered.
  *
  * A driver task spawns the jobs into the pool in order (waiting for slots)
- * and collects them through a completion queue of indices, filled by each
- * job's done callback. Invariant: `outstanding` jobs are spawned and not yet
+ * and collects them through a ring of completed indices (capacity n: each
+ * job completes once, so it never overflows), filled by each job's done
+ * callback, which also wakes the driver's waiter. Invariant: `outstanding` jobs are spawned and not yet
  * collected; the driver returns only when it is 0, so no job outlives the
  * map and results[] is complete when the map's future is done.
  */
 #include "waitq.h"
 #include "cio/compose.h"
-#include "cio/queue.h"
 
 typedef struct mapjob mapjob;
 typedef struct mslot {
@@ -24,16 +24,45 @@ struct mapjob {
     intptr_t *results;
     cio_pool_result_fn on_result;
     void *ctx;
-    cio_queue *done;
     mslot *slots;
+    size_t *ring, rhead, rlen;
+    cio__waiter *waiter; /* the driver, while it waits for a completion */
 };
 
 static void job_done(cio_future *f, void *arg)
 {
     (void)f;
     mslot *s = arg;
-    if (cio_queue_try_put(s->j->done, (intptr_t)(s - s->j->slots)) < 0)
-        cio__misuse(-ENOMEM, "pool map lost a completion");
+    mapjob *j = s->j;
+    j->ring[(j->rhead + j->rlen++) % j->n] = (size_t)(s - j->slots);
+    if (j->waiter) {
+        cio__waiter_complete(j->waiter, 0);
+        j->waiter = NULL;
+    }
+}
+
+/* The index of the next finished job, waiting for one if needed; or
+ * -ECANCELED / -ENOMEM. */
+static intptr_t next_done(mapjob *j)
+{
+    while (j->rlen == 0) {
+        int err;
+        cio__waiter *w = cio__waiter_new(j, CIO_NO_TIMEOUT, &err);
+        if (!w) {
+            if (cio_yield() < 0) /* no memory to park: poll */
+                return -ECANCELED;
+            continue;
+        }
+        j->waiter = w;
+        intptr_t r = cio_await(&w->fut);
+        j->waiter = NULL;
+        if (r < 0)
+            return r;
+    }
+    size_t k = j->ring[j->rhead];
+    j->rhead = (j->rhead + 1) % j->n;
+    j->rlen--;
+    return (intptr_t)k;
 }
 
 static void cancel_outstanding(mapjob *j, size_t spawned)
@@ -88,7 +117,7 @@ static intptr_t drive(mapjob *j)
             outstanding++;
             continue;
         }
-        intptr_t k = cio_await(cio_queue_get(j->done, CIO_NO_TIMEOUT));
+        intptr_t k = next_done(j);
         if (k < 0) { /* the driver was cancelled: stop and drain */
             err = err ? err : k;
             limit = spawned;
@@ -109,11 +138,11 @@ static intptr_t drive(mapjob *j)
 static intptr_t map_driver(void *arg)
 {
     mapjob *j = arg;
-    j->done = cio_queue_new(CIO_QUEUE_FIFO, 0);
     j->slots = cio__calloc(j->n ? j->n : 1, sizeof(mslot));
-    intptr_t r = j->done && j->slots ? drive(j) : -ENOMEM;
-    cio_queue_free(j->done);
+    j->ring = cio__malloc((j->n ? j->n : 1) * sizeof(size_t));
+    intptr_t r = j->slots && j->ring ? drive(j) : -ENOMEM;
     cio__free(j->slots);
+    cio__free(j->ring);
     return r;
 }
 
