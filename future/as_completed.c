@@ -45,8 +45,12 @@ cio_as_completed *cio_as_completed_new(cio_future *const *fs, size_t n, uint64_t
         it->ready = cio__malloc((n ? n : 1) * sizeof(size_t));
     }
     if (!it || !it->slots || !it->ready || (n && !fs)) {
-        for (size_t i = 0; fs && i < n; i++)
-            cio_future_release(fs[i]);
+        for (size_t i = 0; fs && i < n; i++) { /* nobody can follow them now */
+            if (fs[i]) {
+                cio_future_cancel(fs[i]);
+                cio_future_release(fs[i]);
+            }
+        }
         if (it) {
             cio__free(it->slots);
             cio__free(it->ready);

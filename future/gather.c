@@ -86,10 +86,16 @@ static cio_loop *common_loop(cio_future *const *fs, size_t n, int *err)
     return l;
 }
 
-static void release_all(cio_future *const *fs, size_t n)
+/* The gather could not be made: nobody will wait for these, so stop them
+ * (a task cancelled before its first run never runs) and let them go. */
+static void cancel_release_all(cio_future *const *fs, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        cio_future_release(fs[i]);
+    for (size_t i = 0; i < n; i++) {
+        if (fs[i]) {
+            cio_future_cancel(fs[i]);
+            cio_future_release(fs[i]);
+        }
+    }
 }
 
 static void attach(gather *g, size_t i, cio_future *f)
@@ -112,9 +118,11 @@ cio_future *cio_gather(cio_future *const *fs, size_t n, intptr_t *results, int f
     gather *g = l ? (gather *)cio__future_alloc(l, sizeof(gather), &gather_ops) : NULL;
     gslot *slots = g && n ? cio__malloc(n * sizeof(gslot)) : NULL;
     if (!g || (n && !slots)) {
-        if (g)
+        if (g) {
+            g->slots = NULL;
             cio__future_unref(&g->fut);
-        release_all(fs, n);
+        }
+        cancel_release_all(fs, n);
         return cio__future_failed(l ? -ENOMEM : err);
     }
     g->slots = slots;

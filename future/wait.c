@@ -88,7 +88,6 @@ static int watch_all(waitf *w, cio_future *const *fs)
 
 static int arm(waitf *w, uint64_t timeout_ns)
 {
-    cio__timer_init(&w->timer, wait_timeout);
     if (timeout_ns == CIO_NO_TIMEOUT)
         return 0;
     uint64_t now = cio__clock_ns();
@@ -113,6 +112,7 @@ cio_future *cio_wait(cio_future *const *fs, size_t n, cio_wait_mode mode, uint64
     w->ndone = 0;
     w->mode = mode;
     w->finished = false;
+    cio__timer_init(&w->timer, wait_timeout);
     w->fut.refs++; /* held until finished */
     int rc = n && !w->slots ? -ENOMEM : arm(w, timeout_ns);
     if (rc == 0) {

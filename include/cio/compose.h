@@ -3,7 +3,10 @@
  *
  * Ownership: the combinators that take an array of futures (gather,
  * as_completed) CONSUME the caller's reference to each element, whatever
- * happens (even when they fail), exactly like CIO_AWAIT does for one future;
+ * happens, exactly like CIO_AWAIT does for one future — if the combinator
+ * itself cannot be created (-ENOMEM, -EINVAL) it cancels and releases them
+ * (a task cancelled before its first run never runs, so spawning and
+ * gathering at once never leaves an orphan running);
  * cio_wait BORROWS them (you inspect them afterwards). The array itself is
  * copied and may be reused at once. Static failed futures may appear in the
  * arrays. All of it belongs to the loop's thread.
@@ -75,7 +78,7 @@ typedef struct cio_as_completed cio_as_completed;
 
 /* An iterator over fs[0..n) in completion order. Consumes the references.
  * The deadline (CIO_NO_TIMEOUT: none) bounds the whole iteration. NULL on
- * -ENOMEM or -EINVAL (the futures are released then). */
+ * -ENOMEM or -EINVAL (the futures are cancelled and released then). */
 CIO_API cio_as_completed *cio_as_completed_new(cio_future *const *fs, size_t n, uint64_t timeout_ns);
 /* Suspends the calling task until the next future completes; returns its
  * index in fs (>= 0) and stores its result in *result (may be NULL).
