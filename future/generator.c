@@ -5,10 +5,8 @@
  * (which finishes into the parent) both land back in the send that resumed
  * it. Invariant: `done` is set exactly when the body has returned.
  */
+#include "greenlet.h"
 #include "internal.h"
-#include "cio/generator.h"
-
-CIO_HIDDEN void cio__greenlet_set_parent(cio_greenlet *g, cio_greenlet *parent);
 
 struct cio_gen {
     cio_greenlet *gl;

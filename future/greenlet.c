@@ -10,8 +10,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "coro/sanitizer.h"
+#include "greenlet.h"
 #include "internal.h"
-#include "cio/generator.h"
 #ifdef CIO_ASAN
 #include <sanitizer/asan_interface.h>
 #endif
@@ -36,7 +36,6 @@ cio_greenlet *cio_greenlet_current(void) { return tls_current; }
 bool cio_greenlet_dead(const cio_greenlet *g) { return !g || g->state == GL_DEAD; }
 cio_greenlet *cio_greenlet_parent(const cio_greenlet *g) { return g ? g->parent : NULL; }
 
-CIO_HIDDEN void cio__greenlet_set_parent(cio_greenlet *g, cio_greenlet *parent);
 void cio__greenlet_set_parent(cio_greenlet *g, cio_greenlet *parent) { g->parent = parent; }
 
 /* Hands control to `to` (NULL: main) from the greenlet `from` (never main). */
