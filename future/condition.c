@@ -89,3 +89,22 @@ size_t cio_cond_notify(cio_cond *c, size_t n)
 }
 
 size_t cio_cond_notify_all(cio_cond *c) { return cio_cond_notify(c, SIZE_MAX); }
+
+int cio_cond_wait_for(cio_cond *c, cio_cond_pred pred, void *arg, uint64_t timeout_ns)
+{
+    if (!c || !pred)
+        return cio__misuse(-EINVAL, "%s is NULL", c ? "pred" : "condition");
+    if (!cio__task_current())
+        return cio__misuse(-EPERM, "cio_cond_wait_for outside a task");
+    uint64_t now = cio__clock_ns();
+    uint64_t deadline = timeout_ns == CIO_NO_TIMEOUT || timeout_ns > UINT64_MAX - now ? CIO_NO_TIMEOUT : now + timeout_ns;
+    while (!pred(arg)) {
+        now = cio__clock_ns();
+        if (deadline != CIO_NO_TIMEOUT && now >= deadline)
+            return -ETIMEDOUT;
+        intptr_t r = cio_await(cio_cond_wait(c, deadline == CIO_NO_TIMEOUT ? CIO_NO_TIMEOUT : deadline - now));
+        if (r < 0)
+            return (int)r;
+    }
+    return 0;
+}

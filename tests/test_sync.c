@@ -80,6 +80,40 @@ static void test_lock_cancel_timeout(void)
     CHECK(!strcmp(g_log, "c"));
 }
 
+/* Fairness: a task that releases and re-acquires at once queues behind
+ * the others (hand-off, no barging), so turns rotate. */
+static intptr_t lock_looper(void *arg)
+{
+    lock_arg *a = arg;
+    for (int i = 0; i < 3; i++) {
+        CHECK_EQ(CIO_AWAIT(cio_lock_acquire(a->l, CIO_NO_TIMEOUT)), 0);
+        logs(a->name);
+        CHECK_EQ(cio_yield(), 0);
+        CHECK_EQ(cio_lock_release(a->l), 0);
+    }
+    return 0;
+}
+
+static intptr_t lock_fair(void *arg)
+{
+    (void)arg;
+    cio_lock *l = cio_lock_new();
+    lock_arg a[3] = { { l, "a" }, { l, "b" }, { l, "c" } };
+    cio_task *t[3];
+    for (int i = 0; i < 3; i++)
+        t[i] = cio_spawn(lock_looper, &a[i]);
+    CHECK_EQ(CIO_AWAIT(cio_gather(t, 3, NULL, 0)), 0);
+    CHECK_EQ(cio_lock_free(l), 0);
+    return 0;
+}
+
+static void test_lock_fairness(void)
+{
+    g_log[0] = 0;
+    CHECK_EQ(test_run(lock_fair, NULL), 0);
+    CHECK(!strcmp(g_log, "abcabcabc"));
+}
+
 /* Granted, then cancelled before it ran: the await still returns 0 (the
  * task holds the lock), the cancellation comes at its next await, and its
  * release passes the lock on. */
@@ -270,6 +304,46 @@ static intptr_t cond_main(void *arg)
     return 0;
 }
 
+static int g_level;
+static bool level_reached(void *arg) { return g_level >= (intptr_t)arg; }
+
+static intptr_t cond_wait_for_user(void *arg)
+{
+    cio_cond *c = arg;
+    cio_lock *l = cio_cond_lock(c);
+    CHECK_EQ(CIO_AWAIT(cio_lock_acquire(l, CIO_NO_TIMEOUT)), 0);
+    int r = cio_cond_wait_for(c, level_reached, (void *)3, CIO_NO_TIMEOUT);
+    CHECK(cio_lock_locked(l));
+    CHECK_EQ(g_level, 3);
+    cio_lock_release(l);
+    return r;
+}
+
+static intptr_t cond_wait_for_main(void *arg)
+{
+    (void)arg;
+    g_level = 0;
+    cio_cond *c = cio_cond_new(NULL);
+    cio_lock *l = cio_cond_lock(c);
+    cio_task *t = cio_spawn(cond_wait_for_user, c);
+    for (int i = 0; i < 3; i++) {
+        CHECK_EQ(CIO_AWAIT(cio_lock_acquire(l, CIO_NO_TIMEOUT)), 0);
+        g_level++;
+        cio_cond_notify_all(c);
+        CHECK_EQ(cio_lock_release(l), 0);
+        CHECK_EQ(cio_yield(), 0);
+    }
+    CHECK_EQ(CIO_AWAIT(t), 0);
+    CHECK_EQ(CIO_AWAIT(cio_lock_acquire(l, CIO_NO_TIMEOUT)), 0);
+    CHECK_EQ(cio_cond_wait_for(c, level_reached, (void *)9, CIO_MS(2)), -ETIMEDOUT);
+    CHECK(cio_lock_locked(l));
+    CHECK_EQ(cio_lock_release(l), 0);
+    CHECK_EQ(cio_cond_free(c), 0);
+    return 0;
+}
+
+static void test_condition_wait_for(void) { CHECK_EQ(test_run(cond_wait_for_main, NULL), 0); }
+
 static void test_condition(void)
 {
     g_log[0] = 0;
@@ -341,11 +415,13 @@ int main(void)
     test_alloc_install();
     long before = test_alloc_live();
     RUN(test_lock_fifo);
+    RUN(test_lock_fairness);
     RUN(test_lock_cancel_timeout);
     RUN(test_lock_grant_then_cancel);
     RUN(test_semaphore);
     RUN(test_event);
     RUN(test_condition);
+    RUN(test_condition_wait_for);
     RUN(test_barrier);
     RUN(test_nomem);
     CHECK_EQ(test_alloc_live(), before);

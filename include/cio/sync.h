@@ -95,6 +95,12 @@ CIO_API cio_lock *cio_cond_lock(cio_cond *c);
  * caller always holds the lock again when the await returns: 0 (notified),
  * -ETIMEDOUT, -ECANCELED. -EPERM (failed future) if the lock is not held. */
 CIO_API cio_future *cio_cond_wait(cio_cond *c, uint64_t timeout_ns);
+/* asyncio's Condition.wait_for, for the calling task: with the lock held,
+ * waits (cio_cond_wait) until pred(arg) is true; the deadline covers the
+ * whole wait. Returns 0 once pred holds, -ETIMEDOUT, -ECANCELED, -EPERM
+ * (lock not held, or outside a task). The lock is held on return. */
+typedef bool (*cio_cond_pred)(void *arg);
+CIO_API int cio_cond_wait_for(cio_cond *c, cio_cond_pred pred, void *arg, uint64_t timeout_ns);
 /* Wakes up to `n` waiters (FIFO); they re-acquire the lock in that order.
  * Returns how many were woken. */
 CIO_API size_t cio_cond_notify(cio_cond *c, size_t n);
