@@ -100,7 +100,6 @@ static void cancel_release_all(cio_future *const *fs, size_t n)
 
 static void attach(gather *g, size_t i, cio_future *f)
 {
-    g->slots[i] = (gslot){ f, g };
     if (cio_future_add_done_callback(f, child_done, &g->slots[i]) < 0) {
         cio_future_cancel(f); /* cannot follow it: let it go, count it failed */
         g->slots[i].f = NULL;
@@ -133,6 +132,8 @@ cio_future *cio_gather(cio_future *const *fs, size_t n, intptr_t *results, int f
     g->flags = flags;
     g->cancelled = false;
     g->fut.refs++; /* held while children are pending */
+    for (size_t i = 0; i < n; i++) /* all slots valid before any callback can cancel */
+        g->slots[i] = (gslot){ fs[i], g };
     for (size_t i = 0; i < n; i++)
         attach(g, i, fs[i]);
     if (--g->pending == 0) {
