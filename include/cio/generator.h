@@ -41,6 +41,7 @@ CIO_API int cio_greenlet_free(cio_greenlet *g);
 CIO_API intptr_t cio_greenlet_switch(cio_greenlet *g, intptr_t value);
 /* The running greenlet, or NULL in the main context. */
 CIO_API cio_greenlet *cio_greenlet_current(void);
+/* True once the greenlet's body has returned. */
 CIO_API bool cio_greenlet_dead(const cio_greenlet *g);
 /* The greenlet's parent (NULL: the main context). */
 CIO_API cio_greenlet *cio_greenlet_parent(const cio_greenlet *g);
@@ -68,6 +69,7 @@ CIO_API int cio_gen_next(cio_gen *g, intptr_t *out);
 /* Inside the body only: hands `value` to the sender and suspends; returns
  * the value of the next send. */
 CIO_API intptr_t cio_gen_yield(cio_gen *g, intptr_t value);
+/* True once the body has returned. */
 CIO_API bool cio_gen_done(const cio_gen *g);
 
 #ifdef __cplusplus

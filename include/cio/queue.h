@@ -67,8 +67,11 @@ CIO_API cio_future *cio_queue_join(cio_queue *q, uint64_t timeout_ns);
  * for join). Idempotent. */
 CIO_API void cio_queue_shutdown(cio_queue *q, bool immediate);
 
+/* Items in the queue now (waiting putters' items not included). */
 CIO_API size_t cio_queue_len(const cio_queue *q);
+/* True when bounded and at maxsize (a put would wait). */
 CIO_API bool cio_queue_full(const cio_queue *q);
+/* True when no item is stored (a get would wait). */
 CIO_API bool cio_queue_empty(const cio_queue *q);
 
 #ifdef __cplusplus

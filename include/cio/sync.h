@@ -43,11 +43,12 @@ CIO_API int cio_lock_free(cio_lock *l);
  * -ECANCELED, or a failed future (-EPERM without a loop, -ENOMEM). Not
  * reentrant: a holder acquiring again waits for itself. */
 CIO_API cio_future *cio_lock_acquire(cio_lock *l, uint64_t timeout_ns);
-/* Takes the lock if it is free and nobody waits: true if taken. */
+/* Takes the lock if it is free (then nobody waits): true if taken. */
 CIO_API bool cio_lock_try_acquire(cio_lock *l);
 /* Releases: the first waiter (if any) becomes the holder. Any task may
  * release (like asyncio.Lock). 0, or -EPERM if not locked. */
 CIO_API int cio_lock_release(cio_lock *l);
+/* True while some task holds the lock. */
 CIO_API bool cio_lock_locked(const cio_lock *l);
 
 /* ---- Semaphore / BoundedSemaphore --------------------------------------------- */
@@ -61,6 +62,7 @@ CIO_API cio_sem *cio_sem_new_bounded(unsigned value);
 CIO_API int cio_sem_free(cio_sem *s);
 /* A future done with 0 once the caller holds a permit (see the rules above). */
 CIO_API cio_future *cio_sem_acquire(cio_sem *s, uint64_t timeout_ns);
+/* Takes a permit if one is free now: true if taken. */
 CIO_API bool cio_sem_try_acquire(cio_sem *s);
 /* Returns a permit: to the first waiter if any. 0, or -EOVERFLOW for a
  * bounded semaphore already at its initial value. */
@@ -73,10 +75,13 @@ typedef struct cio_event cio_event;
 
 /* A new, clear event, or NULL on -ENOMEM. */
 CIO_API cio_event *cio_event_new(void);
+/* 0, or -EBUSY while tasks wait. */
 CIO_API int cio_event_free(cio_event *e);
 /* Sets the flag and wakes every waiter (FIFO). */
 CIO_API void cio_event_set(cio_event *e);
+/* Clears the flag (later waits wait again). */
 CIO_API void cio_event_clear(cio_event *e);
+/* True while the flag is set. */
 CIO_API bool cio_event_is_set(const cio_event *e);
 /* A future done with 0 once the event is set (at once if it is). */
 CIO_API cio_future *cio_event_wait(cio_event *e, uint64_t timeout_ns);
@@ -87,6 +92,8 @@ typedef struct cio_cond cio_cond;
 /* A condition variable over `lock` (borrowed; NULL: the condition makes and
  * owns one). NULL on -ENOMEM. */
 CIO_API cio_cond *cio_cond_new(cio_lock *lock);
+/* Frees the condition (and the lock it made). 0, or -EBUSY while tasks wait
+ * on it or on its own lock. */
 CIO_API int cio_cond_free(cio_cond *c);
 /* The lock to acquire around waits and notifies (borrowed). */
 CIO_API cio_lock *cio_cond_lock(cio_cond *c);
@@ -104,6 +111,7 @@ CIO_API int cio_cond_wait_for(cio_cond *c, cio_cond_pred pred, void *arg, uint64
 /* Wakes up to `n` waiters (FIFO); they re-acquire the lock in that order.
  * Returns how many were woken. */
 CIO_API size_t cio_cond_notify(cio_cond *c, size_t n);
+/* Wakes every waiter (FIFO); returns how many. */
 CIO_API size_t cio_cond_notify_all(cio_cond *c);
 
 /* ---- Barrier --------------------------------------------------------------------- */
@@ -111,6 +119,7 @@ typedef struct cio_barrier cio_barrier;
 
 /* A cyclic barrier for `parties` (>= 1) tasks, or NULL (-EINVAL/-ENOMEM). */
 CIO_API cio_barrier *cio_barrier_new(size_t parties);
+/* 0, or -EBUSY while tasks wait. */
 CIO_API int cio_barrier_free(cio_barrier *b);
 /* A future done with the caller's arrival index (0 .. parties-1) once
  * `parties` tasks wait; the barrier then resets for the next round. A wait
