@@ -91,6 +91,13 @@ static intptr_t wait_main(void *arg)
         CIO_AWAIT(fs[i]);
     CHECK_EQ(CIO_AWAIT(cio_wait(NULL, 0, CIO_WAIT_ALL_COMPLETED, 0)), 0);
 
+    /* an already-failed static future counts at once and ends FIRST_ERROR */
+    cio_future *mixed[2] = { cio_spawn(sleep_ret, (void *)1000), cio_lock_acquire(NULL, 0) };
+    CHECK_EQ(CIO_AWAIT(cio_wait(mixed, 2, CIO_WAIT_FIRST_ERROR, CIO_NO_TIMEOUT)), 1);
+    cio_task_cancel(mixed[0]);
+    CHECK_EQ(CIO_AWAIT(mixed[0]), -ECANCELED);
+    CHECK_EQ(CIO_AWAIT(mixed[1]), -EINVAL);
+
     /* wait_for: cancels on expiry and settles first */
     CHECK_EQ(CIO_AWAIT(cio_wait_for(cio_spawn(sleep_ret, (void *)1000), CIO_MS(2))), -ETIMEDOUT);
     CHECK_EQ(CIO_AWAIT(cio_wait_for(cio_spawn(sleep_ret, (void *)1), CIO_MS(1000))), 1);
