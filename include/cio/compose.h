@@ -128,7 +128,8 @@ typedef struct cio_group cio_group;
  * to free it and returns only when every task has finished. */
 CIO_API cio_group *cio_group_new(void);
 /* Spawns fn(arg) into the group. Returns the task, BORROWED (the group holds
- * the reference; valid until join), or a failed static future: -ESHUTDOWN
+ * the reference; valid until join; to await it yourself take a reference:
+ * CIO_AWAIT(cio_future_retain(t))), or a failed static future: -ESHUTDOWN
  * once the group is failing or cancelled, -ENOMEM, -EINVAL. */
 CIO_API cio_task *cio_group_spawn(cio_group *g, cio_task_fn fn, void *arg);
 /* Cancels every task of the group (they finish on their own terms). */
