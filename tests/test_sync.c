@@ -208,6 +208,45 @@ static intptr_t sem_main(void *arg)
     return 0;
 }
 
+/* A release given to a waiter whose task is then cancelled passes on: the
+ * task owns the permit (await returned 0), sees the cancellation at its next
+ * await, and its cleanup release reaches the next waiter. */
+static intptr_t sem_holder(void *arg)
+{
+    cio_sem *s = arg;
+    intptr_t r = CIO_AWAIT(cio_sem_acquire(s, CIO_NO_TIMEOUT));
+    if (r < 0)
+        return r;
+    logs("h");
+    r = CIO_AWAIT(cio_sleep(CIO_MS(1000))); /* the work: cancelled here */
+    cio_sem_release(s);
+    return r;
+}
+
+static intptr_t sem_pass_on(void *arg)
+{
+    (void)arg;
+    cio_sem *s = cio_sem_new(0);
+    cio_task *a = cio_spawn(sem_holder, s), *b = cio_spawn(sem_holder, s);
+    CHECK_EQ(cio_yield(), 0);
+    CHECK_EQ(cio_sem_release(s), 0); /* given to a */
+    CHECK_EQ(cio_task_cancel(a), 1); /* a is cancelled before it ran */
+    CHECK_EQ(CIO_AWAIT(a), -ECANCELED);
+    CHECK_EQ(cio_yield(), 0);
+    CHECK_EQ(cio_task_cancel(b), 1); /* b got it from a; stop b too */
+    CHECK_EQ(CIO_AWAIT(b), -ECANCELED);
+    CHECK_EQ(cio_sem_value(s), 1); /* the one permit survived both */
+    CHECK_EQ(cio_sem_free(s), 0);
+    return 0;
+}
+
+static void test_semaphore_pass_on(void)
+{
+    g_log[0] = 0;
+    CHECK_EQ(test_run(sem_pass_on, NULL), 0);
+    CHECK(!strcmp(g_log, "hh"));
+}
+
 static void test_semaphore(void)
 {
     g_log[0] = 0;
@@ -419,6 +458,7 @@ int main(void)
     RUN(test_lock_cancel_timeout);
     RUN(test_lock_grant_then_cancel);
     RUN(test_semaphore);
+    RUN(test_semaphore_pass_on);
     RUN(test_event);
     RUN(test_condition);
     RUN(test_condition_wait_for);
