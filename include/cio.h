@@ -15,5 +15,9 @@
 #include "cio/future.h"
 #include "cio/task.h"
 #include "cio/fs.h"
+#include "cio/compose.h"
+#include "cio/sync.h"
+#include "cio/queue.h"
+#include "cio/generator.h"
 
 #endif
