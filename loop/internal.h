@@ -49,6 +49,15 @@ typedef struct cio__sched_hooks {
 
 typedef struct cio__uhandle cio__uhandle;
 
+/* Per-loop state of an optional layer (http/, ...), attached on first use
+ * and destroyed by cio_loop_free (before the sched state), once nothing is
+ * alive. */
+typedef struct cio__loop_ext {
+    struct cio__loop_ext *next;
+    const void *key;                          /* identifies the layer */
+    void (*destroy)(struct cio__loop_ext *e);
+} cio__loop_ext;
+
 struct cio_loop {
     cio__handle *ready_head, **ready_tail; /* FIFO; runs a snapshot per iteration */
     size_t ready_len;
@@ -69,6 +78,7 @@ struct cio_loop {
 
     void *sched;
     const cio__sched_hooks *sched_hooks;
+    cio__loop_ext *exts;
     void *altstack;
     cio_loop_opts opts;
 };
@@ -119,6 +129,10 @@ CIO_HIDDEN uint64_t cio__timers_next(const cio_loop *l, uint64_t now);
 CIO_HIDDEN uint64_t cio__clock_ns(void);
 /* Attaches the upper layers' per-loop state (once). */
 CIO_HIDDEN void cio__loop_set_sched(cio_loop *l, void *sched, const cio__sched_hooks *hooks);
+/* The extension attached under `key`, or NULL. */
+CIO_HIDDEN cio__loop_ext *cio__loop_ext_find(cio_loop *l, const void *key);
+/* Attaches `e` (e->key set by the caller). */
+CIO_HIDDEN void cio__loop_ext_add(cio_loop *l, cio__loop_ext *e);
 /* Sets the thread's current loop (returns the previous one). */
 CIO_HIDDEN cio_loop *cio__loop_set_current(cio_loop *l);
 CIO_HIDDEN void cio__uhandles_free(cio_loop *l);

@@ -98,6 +98,11 @@ int cio_loop_free(cio_loop *l)
         report_alive(l);
         return -EBUSY;
     }
+    while (l->exts) {
+        cio__loop_ext *e = l->exts;
+        l->exts = e->next;
+        e->destroy(e);
+    }
     if (l->sched)
         l->sched_hooks->destroy(l->sched);
     cio__uhandles_free(l);
@@ -113,6 +118,20 @@ void cio__loop_set_sched(cio_loop *l, void *sched, const cio__sched_hooks *hooks
 {
     l->sched = sched;
     l->sched_hooks = hooks;
+}
+
+cio__loop_ext *cio__loop_ext_find(cio_loop *l, const void *key)
+{
+    for (cio__loop_ext *e = l->exts; e; e = e->next)
+        if (e->key == key)
+            return e;
+    return NULL;
+}
+
+void cio__loop_ext_add(cio_loop *l, cio__loop_ext *e)
+{
+    e->next = l->exts;
+    l->exts = e;
 }
 
 static void run_ready(cio_loop *l)
