@@ -390,6 +390,25 @@ static intptr_t user_easy(void *arg)
 
 static void test_user_easy(void) { CHECK_EQ(run(user_easy, NULL), 0); }
 
+static intptr_t abandon(void *arg)
+{
+    (void)arg;
+    cio_future_release(cio_http_get(url(&g_custom, "/slow/10000"), NULL));
+    cio_future_release(cio_http_get(url(&g_custom, "/bytes/100"), NULL));
+    CHECK_EQ(CIO_AWAIT(cio_sleep(CIO_MS(50))), 0);
+    return 7;
+}
+
+/* Requests main released without awaiting run to completion before cio_run
+ * returns, and free everything. */
+static void test_abandoned_at_exit(void)
+{
+    long live = test_alloc_live();
+    cio_loop_opts o = test_loop_opts();
+    CHECK_EQ(cio_run(abandon, NULL, &o), 7);
+    CHECK_EQ(test_alloc_live(), live);
+}
+
 static void test_outside_loop(void)
 {
     cio_http_response *r = (cio_http_response *)1;
@@ -415,6 +434,7 @@ int main(void)
     RUN(test_cancel_inflight);
     RUN(test_downloads);
     RUN(test_user_easy);
+    RUN(test_abandoned_at_exit);
     test_server_stop(&g_py);
     test_server_stop(&g_custom);
     remove_files();
