@@ -15,5 +15,6 @@
 #include "cio/future.h"
 #include "cio/task.h"
 #include "cio/fs.h"
+#include "cio/executor.h"
 
 #endif
