@@ -16,5 +16,6 @@
 #include "cio/task.h"
 #include "cio/fs.h"
 #include "cio/http.h"
+#include "cio/executor.h"
 
 #endif
