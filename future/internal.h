@@ -66,6 +66,14 @@ enum { CIO_CACHE_COUNT = 4 };
 
 typedef struct cio__task cio__task;
 
+/* Called (in the order added) when the task it is attached to is cancelled,
+ * before the cancellation reaches the future the task is parked on. Task
+ * groups and timeout scopes use it. The hook may not remove itself. */
+typedef struct cio__cancel_hook {
+    cio__list link;
+    void (*fn)(struct cio__cancel_hook *h);
+} cio__cancel_hook;
+
 /* Per-loop state of this layer, attached to the loop on first use. */
 typedef struct cio__sched {
     cio_loop *loop;
@@ -91,6 +99,7 @@ struct cio__task {
     cio__list link;            /* in sched->tasks */
     cio__list children;        /* spawned, neither awaited nor detached */
     cio__list child_link;      /* in parent->children */
+    cio__list cancel_hooks;    /* cio__cancel_hook.link */
     uint64_t id;
     uint8_t tstate;
     bool cancel_pending, detached, started;
@@ -140,5 +149,10 @@ CIO_HIDDEN void cio__task_park(cio__task *t, cio_future *f);
 /* Removes `t` from its parent's list of held children. */
 CIO_HIDDEN void cio__task_unhold(cio__task *t);
 CIO_HIDDEN bool cio__future_is_task(const cio_future *f);
+/* Makes `t` the thread's current task (NULL: none); returns the previous.
+ * Coroutines that are not tasks (greenlets, generators) run with none. */
+CIO_HIDDEN cio__task *cio__task_set_current(cio__task *t);
+/* Attaches / detaches a cancel hook (detach: cio__list_remove(&h->link)). */
+CIO_HIDDEN void cio__task_add_cancel_hook(cio__task *t, cio__cancel_hook *h);
 
 #endif

@@ -16,6 +16,13 @@ static const cio__future_ops task_ops = { .kind = "task", .cancel = task_cancel,
 
 cio__task *cio__task_current(void) { return tls_task; }
 cio_task *cio_current_task(void) { return tls_task ? &tls_task->fut : NULL; }
+
+cio__task *cio__task_set_current(cio__task *t)
+{
+    cio__task *old = tls_task;
+    tls_task = t;
+    return old;
+}
 bool cio__future_is_task(const cio_future *f) { return f->ops == &task_ops; }
 
 static cio__task *as_task(const cio_future *f)
@@ -170,6 +177,7 @@ static void task_setup(cio__task *t, cio__sched *s, cio_task_fn fn, void *arg, c
     t->tstate = CIO_T_NEW;
     cio__list_init(&t->children);
     cio__list_init(&t->child_link);
+    cio__list_init(&t->cancel_hooks);
     if (o && o->name)
         strncpy(t->name, o->name, sizeof(t->name) - 1);
     else
@@ -223,9 +231,19 @@ static int task_cancel(cio_future *f)
 {
     cio__task *t = (cio__task *)f;
     t->cancel_pending = true;
+    cio__list *pos;
+    cio__list_for_each(pos, &t->cancel_hooks) {
+        cio__cancel_hook *h = cio__container_of(pos, cio__cancel_hook, link);
+        h->fn(h);
+    }
     if (t->tstate == CIO_T_PARKED && t->awaiting)
         cio_future_cancel(t->awaiting);
     return 1;
+}
+
+void cio__task_add_cancel_hook(cio__task *t, cio__cancel_hook *h)
+{
+    cio__list_push_back(&t->cancel_hooks, &h->link);
 }
 
 int cio_task_cancel(cio_task *t)

@@ -17,5 +17,9 @@
 #include "cio/fs.h"
 #include "cio/http.h"
 #include "cio/executor.h"
+#include "cio/compose.h"
+#include "cio/sync.h"
+#include "cio/queue.h"
+#include "cio/generator.h"
 
 #endif
