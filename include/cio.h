@@ -15,5 +15,8 @@
 #include "cio/future.h"
 #include "cio/task.h"
 #include "cio/fs.h"
+#include "cio/net.h"
+#include "cio/stream.h"
+#include "cio/signal.h"
 
 #endif
