@@ -50,6 +50,8 @@ static intptr_t conn_main(void *arg)
     return r;
 }
 
+static void conn_start(cio_server *s, int fd);
+
 static void conn_done(cio_future *task, void *arg)
 {
     conn *c = arg;
@@ -60,6 +62,11 @@ static void conn_done(cio_future *task, void *arg)
     s->nconns--;
     cio_future_release(task);
     cio__free(c);
+    if (s->nwaiting && !s->closing) { /* oldest first */
+        int fd = s->waiting[0];
+        memmove(s->waiting, s->waiting + 1, --s->nwaiting * sizeof *s->waiting);
+        conn_start(s, fd);
+    }
     if (!s->opts.max_connections || s->nconns < s->opts.max_connections)
         wake(&s->slot);
     if (s->nconns == 0)
@@ -95,6 +102,23 @@ static bool at_limit(const cio_server *s)
     return s->opts.max_connections && s->nconns >= s->opts.max_connections;
 }
 
+/* Keeps an fd accepted at the limit until a handler ends (closes it if
+ * there is no memory to keep it). */
+static void park_fd(cio_server *s, int fd)
+{
+    if (s->nwaiting == s->waiting_cap) {
+        size_t cap = s->waiting_cap ? s->waiting_cap * 2 : 16;
+        int *w = cio__realloc(s->waiting, cap * sizeof *w);
+        if (!w) {
+            close(fd);
+            return;
+        }
+        s->waiting = w;
+        s->waiting_cap = cap;
+    }
+    s->waiting[s->nwaiting++] = fd;
+}
+
 /* Multishot accept item: runs from the ring's completion, outside tasks. */
 static void on_accept(cio__netop *n, int fd)
 {
@@ -102,8 +126,12 @@ static void on_accept(cio__netop *n, int fd)
     if (fd < 0)
         return;
     s->accepted++;
-    if (s->closing || at_limit(s)) {
-        close(fd); /* accepted before the cancel below took effect */
+    if (s->closing) {
+        close(fd);
+        return;
+    }
+    if (at_limit(s)) { /* accepted before the cancel below took effect */
+        park_fd(s, fd);
         return;
     }
     conn_start(s, fd);
@@ -248,6 +276,9 @@ intptr_t cio_server_close(cio_server *s, uint64_t grace_ns)
     size_t cancelled = cancel_all(s);
     while (s->nconns)
         park(s, &s->idle, 0);
+    while (s->nwaiting)
+        close(s->waiting[--s->nwaiting]);
+    cio__free(s->waiting);
     if (s->free_ctx)
         s->free_ctx(s->ctx);
     cio__free(s);

@@ -19,6 +19,8 @@ struct cio_server {
     cio_future *idle;        /* close waits here for handlers to end */
     cio__list conns;
     size_t nconns;
+    int *waiting;            /* accepted at the limit, served when a slot frees */
+    size_t nwaiting, waiting_cap;
     uint64_t accepted, backoffs;
     bool closing, paused;
     void *ctx;               /* owner's data, freed with free_ctx at close */

@@ -37,4 +37,28 @@ static inline int tu_count_fds(void)
     return n - 3; /* ".", ".." and the DIR's own fd */
 }
 
+/* Like test_run, but the ring may keep `min_cq` operations in flight: the
+ * loop caps in-flight ops at cq_entries, and servers park one receive per
+ * idle connection. The "tiny" configuration keeps its 2-entry SQ (so the
+ * SQ-full paths still run) with a larger CQ. */
+static inline intptr_t tu_run_cq(cio_task_fn fn, void *arg, unsigned min_cq)
+{
+    cio_loop_opts o = test_loop_opts();
+    unsigned sq = o.sq_entries ? o.sq_entries : 256;
+    if ((o.cq_entries ? o.cq_entries : 4 * sq) < min_cq)
+        o.cq_entries = min_cq;
+    cio_loop *l = NULL;
+    int rc = cio_loop_new(&l, &o);
+    if (rc == -ENOSYS || rc == -EPERM) {
+        printf("SKIP: io_uring unavailable here (%s)\n", cio_strerror(rc));
+        exit(TEST_SKIP);
+    }
+    CHECK_EQ(rc, 0);
+    intptr_t r = cio_loop_run_until_complete(l, cio_spawn_ex(l, fn, arg, &(cio_task_opts){ .name = "main" }));
+    test_loop_free(l);
+    return r;
+}
+
+static inline intptr_t tu_run(cio_task_fn fn, void *arg) { return tu_run_cq(fn, arg, 1024); }
+
 #endif
