@@ -75,6 +75,8 @@ static void conn_done(cio_future *task, void *arg)
 
 static void conn_start(cio_server *s, int fd)
 {
+    if (s->addr.ss.ss_family != AF_UNIX)
+        cio__net_tune(fd); /* TCP_NODELAY: the writer already batches */
     conn *c = cio__calloc(1, sizeof *c);
     cio_stream *st = c ? cio__stream_new_limit(fd, s->opts.read_limit) : NULL;
     cio_task *t = st ? cio_spawn_ex(s->loop, conn_main, c,
