@@ -21,5 +21,8 @@
 #include "cio/sync.h"
 #include "cio/queue.h"
 #include "cio/generator.h"
+#include "cio/net.h"
+#include "cio/stream.h"
+#include "cio/signal.h"
 
 #endif
