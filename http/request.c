@@ -7,6 +7,7 @@
  * the transfer is out of the multi and no file write is in flight.
  */
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -160,7 +161,7 @@ static void set_message(cio__http_req *r, intptr_t res)
     const char *msg = r->errbuf[0] ? r->errbuf
                       : r->code != CURLE_OK ? curl_easy_strerror(r->code)
                       : res < 0 ? cio_strerror(res) : "";
-    strncpy(r->resp->error, msg, sizeof(r->resp->error) - 1);
+    snprintf(r->resp->error, sizeof(r->resp->error), "%s", msg);
 }
 
 /* Gives back everything but the response. */
