@@ -131,6 +131,8 @@ static int socket_cb(CURL *e, curl_socket_t fd, int what, void *p, void *sockp)
             sock_remove(s);
         return 0;
     }
+    if (h->closing)
+        return 0; /* curl_multi_cleanup: nothing is watched any more */
     if (!s) {
         s = cio__calloc(1, sizeof(*s));
         if (!s)

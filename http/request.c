@@ -164,6 +164,21 @@ static void set_message(cio__http_req *r, intptr_t res)
     snprintf(r->resp->error, sizeof(r->resp->error), "%s", msg);
 }
 
+/* A caller's handle must not point into this request once it is freed. */
+static void forget_easy(CURL *e)
+{
+    curl_easy_setopt(e, CURLOPT_PRIVATE, NULL);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, NULL);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, NULL);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, stdout);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, NULL);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, NULL);
+    curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, NULL);
+    curl_easy_setopt(e, CURLOPT_XFERINFODATA, NULL);
+    curl_easy_setopt(e, CURLOPT_NOPROGRESS, 1L);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, NULL); /* the list is freed */
+}
+
 /* Gives back everything but the response. */
 static void release(cio__http_req *r, intptr_t res)
 {
@@ -179,7 +194,7 @@ static void release(cio__http_req *r, intptr_t res)
     if (r->own_easy)
         cio__http_easy_put(r->h, r->easy);
     else
-        curl_easy_setopt(r->easy, CURLOPT_PRIVATE, NULL);
+        forget_easy(r->easy);
 }
 
 void cio__http_req_settle(cio__http_req *r)

@@ -80,7 +80,9 @@ typedef struct cio_http_opts {
                                     and error-buffer options, and the options
                                     above that are non-zero; the caller keeps
                                     ownership and may reuse it once the future is
-                                    done. NULL: cio uses a handle of its own. */
+                                    done (cio's callbacks, error buffer and
+                                    header list are unset by then). NULL: cio
+                                    uses a handle of its own. */
 } cio_http_opts;
 
 /* A finished request. Strings are NUL-terminated. */
