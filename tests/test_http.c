@@ -395,6 +395,59 @@ static intptr_t user_easy(void *arg)
 
 static void test_user_easy(void) { CHECK_EQ(run(user_easy, NULL), 0); }
 
+/* ---- against cio's own static server, in the same loop ------------------------ */
+
+static uint16_t g_own_port;
+
+static intptr_t fetch_own(void *arg)
+{
+    int i = (int)(intptr_t)arg % NFILES;
+    char u[96];
+    snprintf(u, sizeof u, "http://127.0.0.1:%u/f%d.txt", g_own_port, i);
+    cio_http_response *r = NULL;
+    CHECK_EQ(CIO_AWAIT(cio_http_get(u, &r)), 200);
+    CHECK(body_ok(r, i));
+    cio_http_response_free(r);
+    return 1;
+}
+
+static intptr_t own_server(void *arg)
+{
+    enum { N = 50 };
+    (void)arg;
+    cio_server *srv;
+    CHECK_EQ(cio_http_static_start(g_dir, "127.0.0.1", 0, NULL, &srv), 0);
+    g_own_port = cio_server_port(srv);
+    cio_task *t[N];
+    for (int i = 0; i < N; i++)
+        t[i] = cio_spawn(fetch_own, (void *)(intptr_t)i);
+    intptr_t sum = 0;
+    for (int i = 0; i < N; i++)
+        sum += CIO_AWAIT(t[i]);
+    char u[96], path[128];
+    snprintf(u, sizeof u, "http://127.0.0.1:%u/nope", g_own_port);
+    CHECK_EQ(CIO_AWAIT(cio_http_get(u, NULL)), 404);
+    snprintf(u, sizeof u, "http://127.0.0.1:%u/f49.txt", g_own_port);
+    snprintf(path, sizeof path, "%s/own.bin", g_dir);
+    CHECK_EQ(CIO_AWAIT(cio_http_download(u, path)), (intptr_t)file_size(49));
+    unlink(path);
+    cio_server_close(srv, 0); /* curl still holds idle keep-alive connections */
+    return sum;
+}
+
+static void test_own_server(void)
+{
+    /* Client polls and server receives share one ring here. With the tiny
+     * ring's cap of 4 operations in the kernel, 4 client polls waiting for
+     * answers starve the server's queued receives (a limit of that
+     * configuration, not of HTTP): skip there. */
+    if (test_loop_opts().cq_entries && test_loop_opts().cq_entries < 64) {
+        printf("  (skipped under the tiny ring: client and server in one 4-op ring)\n");
+        return;
+    }
+    CHECK_EQ(run(own_server, NULL), 50);
+}
+
 static intptr_t abandon(void *arg)
 {
     (void)arg;
@@ -440,6 +493,7 @@ int main(void)
     RUN(test_downloads);
     RUN(test_user_easy);
     RUN(test_abandoned_at_exit);
+    RUN(test_own_server);
     test_server_stop(&g_py);
     test_server_stop(&g_custom);
     remove_files();
