@@ -18,6 +18,8 @@ typedef struct cio__http {
     cio_loop *loop;
     CURLM *multi;
     cio__timer timer;         /* curl's one timeout */
+    cio__handle kick;         /* the timeout "now", when the timer could not be armed */
+    bool kick_queued, doomed; /* doomed: a request failed inside a curl callback */
     cio__list requests;       /* cio__http_req.link, transfers in the multi */
     size_t nrequests;
     CURL *idle[32];           /* reset easy handles kept for reuse */

@@ -13,6 +13,8 @@
 
 static const char http_key; /* the loop extension's identity */
 
+static void kick(cio__http *h);
+
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 static CURLcode g_init_rc;
 
@@ -20,10 +22,28 @@ static void global_init(void) { g_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT
 
 /* ---- finished transfers ------------------------------------------------- */
 
+/* Ends requests that failed inside a curl callback (out of memory for a
+ * socket record): curl must not be told, or it marks the whole multi dead. */
+static void reap_doomed(cio__http *h)
+{
+    h->doomed = false;
+    cio__list *pos = h->requests.next;
+    while (pos != &h->requests) {
+        cio__http_req *r = cio__container_of(pos, cio__http_req, link);
+        pos = pos->next;
+        if (r->err) {
+            cio__http_stop(r);
+            cio__http_req_done(r, CURLE_OK);
+        }
+    }
+}
+
 static void check_done(cio__http *h)
 {
     CURLMsg *m;
     int left;
+    if (h->doomed)
+        reap_doomed(h);
     while ((m = curl_multi_info_read(h->multi, &left))) {
         if (m->msg != CURLMSG_DONE)
             continue;
@@ -121,6 +141,19 @@ static void sock_remove(cio__http_sock *s)
         cio__op_cancel(s->h->loop, &s->op); /* its completion frees */
 }
 
+/* Fails the transfer of `e` from inside a curl callback: recorded now,
+ * ended by the next action (kicked). */
+static int doom(cio__http *h, CURL *e, int err)
+{
+    cio__http_req *r = NULL;
+    curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&r);
+    if (r && !r->err)
+        r->err = err;
+    h->doomed = true;
+    kick(h);
+    return 0; /* -1 would mark the whole multi handle dead */
+}
+
 static int socket_cb(CURL *e, curl_socket_t fd, int what, void *p, void *sockp)
 {
     cio__http *h = p;
@@ -136,7 +169,7 @@ static int socket_cb(CURL *e, curl_socket_t fd, int what, void *p, void *sockp)
     if (!s) {
         s = cio__calloc(1, sizeof(*s));
         if (!s)
-            return -1;
+            return doom(h, e, -ENOMEM);
         cio__op_init(&s->op, sock_polled);
         s->h = h;
         s->fd = fd;
@@ -154,6 +187,23 @@ static void timer_fire(cio__timer *t)
     action(cio__container_of(t, cio__http, timer), CURL_SOCKET_TIMEOUT, 0);
 }
 
+static void kick_run(cio__handle *k)
+{
+    cio__http *h = cio__container_of(k, cio__http, kick);
+    h->kick_queued = false;
+    action(h, CURL_SOCKET_TIMEOUT, 0);
+}
+
+/* Runs curl's timeouts on the next iteration, without allocating. */
+static void kick(cio__http *h)
+{
+    if (!h->kick_queued && !h->closing) {
+        h->kick_queued = true;
+        cio__loop_ready(h->loop, &h->kick);
+    }
+}
+
+/* Returning -1 would mark the whole multi handle dead: never do. */
 static int timer_cb(CURLM *m, long timeout_ms, void *p)
 {
     cio__http *h = p;
@@ -162,8 +212,10 @@ static int timer_cb(CURLM *m, long timeout_ms, void *p)
         cio__timer_stop(h->loop, &h->timer);
         return 0;
     }
-    uint64_t when = cio__clock_ns() + (uint64_t)timeout_ms * 1000000ull;
-    return cio__timer_start(h->loop, &h->timer, when) < 0 ? -1 : 0;
+    uint64_t when = cio__clock_ns() + (uint64_t)(h->doomed ? 0 : timeout_ms) * 1000000ull;
+    if (cio__timer_start(h->loop, &h->timer, when) < 0)
+        kick(h); /* no memory for the heap: check early instead */
+    return 0;
 }
 
 /* ---- lifecycle ------------------------------------------------------------ */
@@ -197,6 +249,7 @@ cio__http *cio__http_get(cio_loop *l)
     h->ext.destroy = http_destroy;
     cio__list_init(&h->requests);
     cio__timer_init(&h->timer, timer_fire);
+    h->kick.fn = kick_run;
     curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
     curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
     curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, timer_cb);

@@ -467,6 +467,39 @@ static void test_abandoned_at_exit(void)
     CHECK_EQ(test_alloc_live(), live);
 }
 
+/* The n-th allocation of a request fails: the result is the status or
+ * -ENOMEM, never a crash or a leak. */
+static intptr_t one_get(void *arg)
+{
+    cio_http_response *r = NULL;
+    intptr_t st = CIO_AWAIT(cio_http_get(url(&g_custom, "/bytes/5000"), &r));
+    *(intptr_t *)arg = st;
+    if (st == 200)
+        CHECK(r && r->bytes == 5000);
+    cio_http_response_free(r);
+    return 0;
+}
+
+static void test_alloc_failures(void)
+{
+    int failed = 0;
+    for (long n = 1; n < 40; n++) {
+        long live = test_alloc_live();
+        cio_loop *l = test_loop_new();
+        intptr_t st = 0;
+        cio_task *t = cio_spawn_ex(l, one_get, &st, NULL);
+        test_alloc_fail_after(n);
+        intptr_t r = cio_loop_run_until_complete(l, t);
+        test_alloc_fail_after(0);
+        CHECK(r == 0 || r == -ENOMEM);
+        CHECK(st == 200 || CIO_IS_ERR(st) || (st == 0 && r == -ENOMEM)); /* the task itself could not start */
+        failed += st != 200;
+        test_loop_free(l);
+        CHECK_EQ(test_alloc_live(), live);
+    }
+    CHECK(failed > 0);
+}
+
 static void test_outside_loop(void)
 {
     cio_http_response *r = (cio_http_response *)1;
@@ -494,6 +527,7 @@ int main(void)
     RUN(test_user_easy);
     RUN(test_abandoned_at_exit);
     RUN(test_own_server);
+    RUN(test_alloc_failures);
     test_server_stop(&g_py);
     test_server_stop(&g_custom);
     remove_files();
