@@ -103,8 +103,10 @@ static void sink_failed(cio__http_req *r, int err)
     if (!s->err)
         s->err = err;
     cio__http_stop(r);
-    cio__http_req_done(r, CURLE_WRITE_ERROR);
-    cio__http_req_settle(r);
+    if (r->finished)
+        cio__http_req_settle(r);
+    else
+        cio__http_req_done(r, CURLE_WRITE_ERROR); /* settles (r may be freed) */
 }
 
 static void sink_written(cio__op *op, int res, unsigned flags)

@@ -361,6 +361,13 @@ static intptr_t downloads(void *arg)
     CHECK(fcntl(fd, F_GETFD) >= 0); /* not ours to close */
     close(fd);
     unlink(path);
+    /* write errors, during the transfer and at the final flush */
+    fd = open(path, O_RDONLY | O_CREAT, 0644);
+    o = (cio_http_opts){ .output_fd = fd };
+    CHECK_EQ(CIO_AWAIT(cio_http_request(url(&g_custom, "/bytes/1000000"), &o, NULL)), -EBADF);
+    CHECK_EQ(CIO_AWAIT(cio_http_request(url(&g_custom, "/bytes/100"), &o, NULL)), -EBADF);
+    close(fd);
+    unlink(path);
     /* progress aborts */
     progress p = { .abort_at = 1 };
     o = (cio_http_opts){ .progress = on_progress, .progress_arg = &p };
