@@ -272,6 +272,17 @@ static intptr_t cancel_inflight(void *arg)
     cio_http_response_free(r);
     while (cio_http_active(NULL))
         CIO_AWAIT(cio_sleep(CIO_MS(5)));
+    /* transfers queued inside curl behind a connection limit cancel too */
+    CHECK_EQ(cio_http_set_limits(NULL, -1, 0), -EINVAL);
+    CHECK_EQ(cio_http_set_limits(NULL, 1, 1), 0);
+    for (int i = 0; i < 5; i++)
+        t[i] = cio_spawn(stall_then_cancel, NULL);
+    CHECK_EQ(CIO_AWAIT(cio_sleep(CIO_MS(50))), 0);
+    CHECK_EQ(cio_http_active(NULL), 5);
+    for (int i = 4; i >= 0; i--)
+        cio_task_cancel(t[i]);
+    for (int i = 0; i < 5; i++)
+        CHECK_EQ(CIO_AWAIT(t[i]), -ECANCELED);
     return 0;
 }
 
