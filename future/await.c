@@ -69,7 +69,8 @@ static bool busy(void *arg)
 {
     cio_loop *l = arg;
     cio__sched *s = l->sched;
-    return s->ntasks_running || l->inflight || l->ready_len || !cio__list_empty(&l->pending);
+    return s->ntasks_running || l->inflight || l->ready_len || !cio__list_empty(&l->pending) ||
+           cio__wakeup_busy(l);
 }
 
 /* Cancels the tasks and operations main left behind and runs until they

@@ -15,9 +15,14 @@
 #include "cio/future.h"
 #include "cio/task.h"
 #include "cio/fs.h"
+#include "cio/http.h"
+#include "cio/executor.h"
 #include "cio/compose.h"
 #include "cio/sync.h"
 #include "cio/queue.h"
 #include "cio/generator.h"
+#include "cio/net.h"
+#include "cio/stream.h"
+#include "cio/signal.h"
 
 #endif

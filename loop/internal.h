@@ -11,6 +11,7 @@
 #ifndef CIO_LOOP_INTERNAL_H
 #define CIO_LOOP_INTERNAL_H
 
+#include <stdatomic.h>
 #include "base/common.h"
 #include "base/heap.h"
 #include "base/list.h"
@@ -49,6 +50,34 @@ typedef struct cio__sched_hooks {
 
 typedef struct cio__uhandle cio__uhandle;
 
+/* Per-loop state of an optional layer (http/, ...), attached on first use
+ * and destroyed by cio_loop_free (before the sched state), once nothing is
+ * alive. */
+typedef struct cio__loop_ext {
+    struct cio__loop_ext *next;
+    const void *key;                          /* identifies the layer */
+    void (*destroy)(struct cio__loop_ext *e);
+} cio__loop_ext;
+/* A record another thread hands to the loop (wakeup.c): pushed on the
+ * loop's lock-free MPSC list by any thread, fn runs on the loop thread. */
+typedef struct cio__remote {
+    struct cio__remote *next;
+    void (*fn)(struct cio__remote *r);
+} cio__remote;
+
+/* Cross-thread entry into the loop (wakeup.c). */
+typedef struct cio__wakeup {
+    _Atomic(cio__remote *) head; /* MPSC list, newest first; the loop takes it whole */
+    atomic_int sleeping;         /* 1 while the loop may block in the ring */
+    atomic_int mode;             /* enum cio_wakeup_mode, never AUTO */
+    int efd;                     /* eventfd of the EVENTFD mode, or -1 */
+    bool armed;                  /* a poll on efd is in the ring */
+    size_t pending;              /* results other threads still owe the loop (loop thread) */
+    atomic_int posters;          /* threads inside cio__loop_post (free waits for 0) */
+    void *owned[2];              /* executors freed with the loop (default, resolver) */
+    void (*owned_free)(void *);
+} cio__wakeup;
+
 struct cio_loop {
     cio__handle *ready_head, **ready_tail; /* FIFO; runs a snapshot per iteration */
     size_t ready_len;
@@ -69,8 +98,10 @@ struct cio_loop {
 
     void *sched;
     const cio__sched_hooks *sched_hooks;
+    cio__loop_ext *exts;
     void *altstack;
     cio_loop_opts opts;
+    cio__wakeup wake;
 };
 
 /* Appends `h` to the ready queue. `h` must not already be queued. */
@@ -119,6 +150,10 @@ CIO_HIDDEN uint64_t cio__timers_next(const cio_loop *l, uint64_t now);
 CIO_HIDDEN uint64_t cio__clock_ns(void);
 /* Attaches the upper layers' per-loop state (once). */
 CIO_HIDDEN void cio__loop_set_sched(cio_loop *l, void *sched, const cio__sched_hooks *hooks);
+/* The extension attached under `key`, or NULL. */
+CIO_HIDDEN cio__loop_ext *cio__loop_ext_find(cio_loop *l, const void *key);
+/* Attaches `e` (e->key set by the caller). */
+CIO_HIDDEN void cio__loop_ext_add(cio_loop *l, cio__loop_ext *e);
 /* Sets the thread's current loop (returns the previous one). */
 CIO_HIDDEN cio_loop *cio__loop_set_current(cio_loop *l);
 CIO_HIDDEN void cio__uhandles_free(cio_loop *l);
@@ -128,5 +163,28 @@ CIO_HIDDEN void cio__uhandles_discard(cio_loop *l);
 CIO_HIDDEN int cio__loop_run(cio_loop *l, bool (*keep_going)(void *), void *arg);
 /* Cancels every operation in the ring (shutdown). */
 CIO_HIDDEN void cio__ring_cancel_all(cio_loop *l);
+/* An SQE for an internal request, or NULL when the SQ is full right now. */
+CIO_HIDDEN struct io_uring_sqe *cio__ring_sqe(cio_loop *l);
+
+/* Cross-thread entry (wakeup.c). user_data of the wakeup's CQEs (no op
+ * record lives at such an address): */
+#define CIO__UD_WAKE_MSG 1ull  /* a MSG_RING from another thread */
+#define CIO__UD_WAKE_POLL 2ull /* the poll on the eventfd */
+CIO_HIDDEN int cio__wakeup_init(cio_loop *l);
+CIO_HIDDEN void cio__wakeup_exit(cio_loop *l);
+/* Any thread: queues `r` for the loop and wakes the loop if it sleeps. */
+CIO_HIDDEN void cio__loop_post(cio_loop *l, cio__remote *r);
+/* Loop thread, before polling: returns the wait to use (0 when remote
+ * records are queued) and arms the wakeup when the loop would block. */
+CIO_HIDDEN uint64_t cio__wakeup_prepare(cio_loop *l, uint64_t wait_ns);
+/* Loop thread, after polling: runs the queued remote records in FIFO order. */
+CIO_HIDDEN void cio__wakeup_drain(cio_loop *l);
+/* A CQE with user_data CIO__UD_WAKE_*. */
+CIO_HIDDEN void cio__wakeup_cqe(cio_loop *l, uint64_t ud, int res);
+/* True while remote records are queued or owed to the loop. */
+static inline bool cio__wakeup_busy(const cio_loop *l)
+{
+    return l->wake.pending || atomic_load_explicit(&l->wake.head, memory_order_acquire);
+}
 
 #endif

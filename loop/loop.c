@@ -1,7 +1,8 @@
 /* loop/loop.c — loop lifecycle and the run loop, a list of named phases:
  *
  *   1. poll:    submit queued operations, reap completions (waiting only when
- *               nothing is ready, at most until the next timer is due)
+ *               nothing is ready, at most until the next timer is due), then
+ *               take what other threads posted (wakeup.c)
  *   2. timers:  fire the timers that are due
  *   3. ready:   run the callbacks that were ready when this phase began
  *
@@ -64,6 +65,12 @@ int cio_loop_new(cio_loop **out, const cio_loop_opts *opts)
         cio__free(l);
         return rc;
     }
+    rc = cio__wakeup_init(l);
+    if (rc < 0) {
+        cio__ring_exit(l);
+        cio__free(l);
+        return rc;
+    }
     l->now_ns = cio__clock_ns();
     *out = l;
     return 0;
@@ -72,7 +79,8 @@ int cio_loop_new(cio_loop **out, const cio_loop_opts *opts)
 size_t cio_loop_alive(const cio_loop *l)
 {
     size_t sched = l->sched ? l->sched_hooks->alive(l->sched) : 0;
-    return sched + l->inflight + l->timers.len + l->ready_len + !cio__list_empty(&l->pending);
+    return sched + l->inflight + l->timers.len + l->ready_len + !cio__list_empty(&l->pending) +
+           cio__wakeup_busy(l);
 }
 
 static void report_alive(const cio_loop *l)
@@ -98,11 +106,17 @@ int cio_loop_free(cio_loop *l)
         report_alive(l);
         return -EBUSY;
     }
+    while (l->exts) {
+        cio__loop_ext *e = l->exts;
+        l->exts = e->next;
+        e->destroy(e);
+    }
     if (l->sched)
         l->sched_hooks->destroy(l->sched);
     cio__uhandles_free(l);
     cio__heap_free(&l->timers);
     cio__ring_exit(l);
+    cio__wakeup_exit(l);
     if (tls_loop == l)
         tls_loop = NULL;
     cio__free(l);
@@ -113,6 +127,20 @@ void cio__loop_set_sched(cio_loop *l, void *sched, const cio__sched_hooks *hooks
 {
     l->sched = sched;
     l->sched_hooks = hooks;
+}
+
+cio__loop_ext *cio__loop_ext_find(cio_loop *l, const void *key)
+{
+    for (cio__loop_ext *e = l->exts; e; e = e->next)
+        if (e->key == key)
+            return e;
+    return NULL;
+}
+
+void cio__loop_ext_add(cio_loop *l, cio__loop_ext *e)
+{
+    e->next = l->exts;
+    l->exts = e;
 }
 
 static void run_ready(cio_loop *l)
@@ -134,7 +162,9 @@ static void run_once(cio_loop *l)
     uint64_t wait = 0;
     if (!l->ready_len && !l->stopping)
         wait = cio__timers_next(l, cio__clock_ns());
+    wait = cio__wakeup_prepare(l, wait);
     cio__ring_poll(l, wait);
+    cio__wakeup_drain(l);
     l->now_ns = cio__clock_ns();
     cio__timers_run(l, l->now_ns);
     run_ready(l);

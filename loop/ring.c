@@ -126,6 +126,8 @@ static struct io_uring_sqe *get_sqe(cio_loop *l)
     return io_uring_get_sqe(&l->ring);
 }
 
+struct io_uring_sqe *cio__ring_sqe(cio_loop *l) { return get_sqe(l); }
+
 static bool flush_cancel(cio_loop *l, cio__op *op)
 {
     struct io_uring_sqe *sqe = get_sqe(l);
@@ -176,6 +178,10 @@ static void complete_cqe(cio_loop *l, const struct io_uring_cqe *cqe)
     uint64_t ud = cqe->user_data;
     if (ud == UD_IGNORE || ud == LIBURING_UDATA_TIMEOUT)
         return;
+    if (ud == CIO__UD_WAKE_MSG || ud == CIO__UD_WAKE_POLL) {
+        cio__wakeup_cqe(l, ud, cqe->res);
+        return;
+    }
     cio__op *op = (cio__op *)(uintptr_t)(ud & UD_PTR_MASK);
     if (cio__unlikely(op->gen != (uint16_t)(ud >> 48) || op->state != CIO_OP_INFLIGHT))
         return; /* cannot happen while records outlive their final CQE */

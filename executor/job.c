@@ -1,0 +1,136 @@
+/* executor/job.c — the job future: run_in_executor, to_thread, cooperative
+ * cancellation, and the loop's default executor.
+ *
+ * Invariant: exactly one outcome per job future. The worker's result only
+ * ever reaches the loop through the MPSC list (job_arrive), and
+ * cio__future_complete ignores a future that cancellation already completed,
+ * so a late result is discarded (and `cleanup` told it was not delivered).
+ * While a job is owed to its loop, the loop counts it (wake.pending) and the
+ * job holds one reference to its future and one to its executor.
+ */
+#include "internal.h"
+
+static __thread cio__job *tls_job; /* the job running on this worker */
+
+/* Loop thread: the job's outcome is known; settle and release it. */
+static void job_finish(cio__job *j, intptr_t result)
+{
+    bool pending = j->fut.state == CIO_F_PENDING;
+    bool delivered = pending && j->fut.refs > 1; /* someone besides us holds it */
+    j->fut.loop->wake.pending--;
+    if (pending)
+        cio__future_complete(&j->fut, result);
+    if (j->cleanup)
+        j->cleanup(j, result, delivered);
+    cio__executor_unref(j->ex);
+    cio__future_unref(&j->fut); /* the worker's reference */
+}
+
+static void job_arrive(cio__remote *r)
+{
+    cio__job *j = cio__container_of(r, cio__job, done);
+    job_finish(j, j->result);
+}
+
+static int job_cancel(cio_future *f)
+{
+    cio__job *j = (cio__job *)f;
+    if (atomic_load_explicit(&j->state, memory_order_relaxed) == CIO_JOB_QUEUED && cio__executor_remove(j->ex, j)) {
+        job_finish(j, -ECANCELED); /* it never runs */
+        return 1;
+    }
+    atomic_store_explicit(&j->cancelled, true, memory_order_relaxed);
+    cio__future_complete(f, -ECANCELED); /* running: resume the awaiter now */
+    return 1;
+}
+
+static void job_destroy(cio_future *f) { cio__future_free(f, sizeof(cio__job)); }
+
+static const cio__future_ops job_ops = { .kind = "job", .cancel = job_cancel, .destroy = job_destroy };
+
+void cio__job_run(cio__job *j)
+{
+    cio_loop *l = j->fut.loop;
+    intptr_t r = -ECANCELED;
+    if (!atomic_load_explicit(&j->cancelled, memory_order_relaxed)) {
+        tls_job = j;
+        r = j->fn(j->arg);
+        tls_job = NULL;
+    }
+    j->result = r;
+    cio__loop_post(l, &j->done); /* the last touch: the loop may free j now */
+}
+
+bool cio_job_cancelled(void)
+{
+    return tls_job && atomic_load_explicit(&tls_job->cancelled, memory_order_relaxed);
+}
+
+cio_future *cio__job_submit(cio_executor *ex, cio_job_fn fn, void *arg, cio__job_cleanup cleanup)
+{
+    cio_loop *l = cio_loop_current();
+    cio__job *j = (cio__job *)cio__future_alloc(l, sizeof(cio__job), &job_ops);
+    if (!j)
+        return cio__future_failed(-ENOMEM);
+    j->done.fn = job_arrive;
+    j->ex = ex;
+    j->fn = fn;
+    j->arg = arg;
+    j->cleanup = cleanup;
+    j->result = 0;
+    atomic_init(&j->state, CIO_JOB_QUEUED);
+    atomic_init(&j->cancelled, false);
+    cio__executor_ref(ex);
+    int rc = cio__executor_push(ex, j);
+    if (rc < 0) {
+        cio__executor_unref(ex);
+        cio__future_unref(&j->fut);
+        return cio__future_failed(cio__misuse(rc, "the executor is shut down"));
+    }
+    j->fut.refs++; /* the worker's, until job_finish */
+    l->wake.pending++;
+    return &j->fut;
+}
+
+/* ---- the loop's own executors ---------------------------------------------- */
+
+static void owned_free(void *ex) { cio_executor_free(ex); }
+
+cio_executor *cio__loop_executor(cio_loop *l, int which, int *err)
+{
+    if (l->wake.owned[which])
+        return l->wake.owned[which];
+    cio_executor *ex;
+    *err = cio_executor_new(&ex, which == 0 ? 0 : 2);
+    if (*err < 0)
+        return NULL;
+    l->wake.owned[which] = ex;
+    l->wake.owned_free = owned_free;
+    return ex;
+}
+
+int cio_loop_set_default_executor(cio_loop *l, cio_executor *ex)
+{
+    if (!l || !ex)
+        return cio__misuse(-EINVAL, "%s is NULL", l ? "executor" : "loop");
+    if (l->wake.owned[0])
+        return cio__misuse(-EBUSY, "the loop already has a default executor");
+    l->wake.owned[0] = ex;
+    l->wake.owned_free = owned_free;
+    return 0;
+}
+
+cio_future *cio_run_in_executor(cio_executor *ex, cio_job_fn fn, void *arg)
+{
+    cio_loop *l = cio_loop_current();
+    if (!l)
+        return cio__future_failed(cio__misuse(-EPERM, "no current loop"));
+    if (!fn)
+        return cio__future_failed(cio__misuse(-EINVAL, "fn is NULL"));
+    int err = 0;
+    if (!ex && !(ex = cio__loop_executor(l, 0, &err)))
+        return cio__future_failed(err);
+    return cio__job_submit(ex, fn, arg, NULL);
+}
+
+cio_future *cio_to_thread(cio_job_fn fn, void *arg) { return cio_run_in_executor(NULL, fn, arg); }
