@@ -309,6 +309,89 @@ static void test_jobs_finish_while_loop_shuts_down(void)
     CHECK(atomic_load(&g_ran) >= 10); /* the uncancelled ones ran to the end */
 }
 
+/* One executor shared by several loops, each on its own thread, with
+ * cancellations mixed in; the executor is freed from yet another thread
+ * only after every loop is done. */
+static cio_executor *g_shared;
+
+static intptr_t shared_main(void *arg)
+{
+    (void)arg;
+    intptr_t sum = 0;
+    for (intptr_t round = 0; round < 50; round++) {
+        cio_future *f[20];
+        for (intptr_t i = 0; i < 20; i++)
+            f[i] = cio_run_in_executor(g_shared, square, (void *)i);
+        if (round % 3 == 0)
+            cio_future_cancel(f[round % 20]);
+        for (intptr_t i = 0; i < 20; i++) {
+            intptr_t r = CIO_AWAIT(f[i]);
+            CHECK(r == i * i || r == -ECANCELED);
+            sum += r == -ECANCELED ? 0 : 1;
+        }
+    }
+    return sum;
+}
+
+static void *shared_loop_thread(void *arg)
+{
+    *(intptr_t *)arg = run_loop(shared_main, NULL);
+    return NULL;
+}
+
+static void test_executor_shared_by_loops(void)
+{
+    long live = test_alloc_live();
+    CHECK_EQ(cio_executor_new(&g_shared, 3), 0);
+    pthread_t th[4];
+    intptr_t got[4];
+    for (int i = 0; i < 4; i++)
+        CHECK_EQ(pthread_create(&th[i], NULL, shared_loop_thread, &got[i]), 0);
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        CHECK(got[i] >= 50 * 19 && got[i] <= 50 * 20);
+    }
+    CHECK_EQ(cio_executor_free(g_shared), 0);
+    CHECK_EQ(test_alloc_live(), live);
+}
+
+/* Another thread frees the executor while this loop awaits queued jobs:
+ * the running one finishes, the queued ones come back -ECANCELED. */
+static void *free_later(void *arg)
+{
+    while (atomic_load(&g_ran) == 0)
+        nap_ms(1);
+    nap_ms(5);
+    atomic_store(&g_gate, 1);
+    CHECK_EQ(cio_executor_free(arg), 0);
+    return NULL;
+}
+
+static intptr_t foreign_free_main(void *arg)
+{
+    cio_executor *ex = arg;
+    cio_future *f[6];
+    for (intptr_t i = 0; i < 6; i++)
+        f[i] = cio_run_in_executor(ex, gated, (void *)(i + 1));
+    CHECK_EQ(CIO_AWAIT(f[0]), 1);
+    for (int i = 1; i < 6; i++)
+        CHECK_EQ(CIO_AWAIT(f[i]), -ECANCELED);
+    return 12;
+}
+
+static void test_free_from_another_thread(void)
+{
+    cio_executor *ex;
+    CHECK_EQ(cio_executor_new(&ex, 1), 0);
+    atomic_store(&g_gate, 0);
+    atomic_store(&g_ran, 0);
+    pthread_t th;
+    CHECK_EQ(pthread_create(&th, NULL, free_later, ex), 0);
+    CHECK_EQ(run_loop(foreign_free_main, ex), 12);
+    pthread_join(th, NULL);
+    CHECK_EQ(atomic_load(&g_ran), 1);
+}
+
 /* ---- no polling ------------------------------------------------------------ */
 
 static double thread_cpu_ms(void)
@@ -532,6 +615,8 @@ int main(void)
         RUN(test_free_with_queued_work);
         RUN(test_shutdown_semantics);
         RUN(test_jobs_finish_while_loop_shuts_down);
+        RUN(test_executor_shared_by_loops);
+        RUN(test_free_from_another_thread);
         RUN(test_many_threads_call_soon_threadsafe);
         RUN(test_spawn_threadsafe_between_loops);
         RUN(test_getaddrinfo);
