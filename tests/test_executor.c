@@ -248,8 +248,9 @@ static intptr_t free_queued_main(void *arg)
         f[i] = cio_run_in_executor(ex, gated, (void *)i);
     while (atomic_load(&g_ran) == 0)
         CIO_AWAIT(cio_sleep(CIO_MS(1)));
+    CHECK_EQ(cio_executor_shutdown(ex, false, true), 0); /* drops f[1..9] */
     atomic_store(&g_gate, 1);
-    CHECK_EQ(cio_executor_free(ex), 0); /* waits for f[0]; drops the rest */
+    CHECK_EQ(cio_executor_free(ex), 0); /* waits for f[0] */
     CHECK_EQ(CIO_AWAIT(f[0]), 0);
     for (int i = 1; i < 10; i++)
         CHECK_EQ(CIO_AWAIT(f[i]), -ECANCELED);
@@ -362,8 +363,9 @@ static void *free_later(void *arg)
     while (atomic_load(&g_ran) == 0)
         nap_ms(1);
     nap_ms(5);
+    CHECK_EQ(cio_executor_shutdown(arg, false, true), 0); /* drops the queued ones */
     atomic_store(&g_gate, 1);
-    CHECK_EQ(cio_executor_free(arg), 0);
+    CHECK_EQ(cio_executor_free(arg), 0); /* waits for the running one */
     return NULL;
 }
 
@@ -575,6 +577,27 @@ static intptr_t resolve_main(void *arg)
 
 static void test_getaddrinfo(void) { CHECK_EQ(run_main(resolve_main, NULL), 11); }
 
+/* ---- allocation failures -------------------------------------------------- */
+
+static intptr_t nomem_main(void *arg)
+{
+    (void)arg;
+    test_alloc_fail_after(1);
+    CHECK_EQ(cio_loop_call_soon_threadsafe(cio_loop_current(), stop_loop, NULL), -ENOMEM);
+    test_alloc_fail_after(1);
+    CHECK_EQ(CIO_AWAIT(cio_getaddrinfo("127.0.0.1", "80", NULL)), -ENOMEM);
+    test_alloc_fail_after(0);
+    intptr_t r = CIO_AWAIT(cio_getaddrinfo("127.0.0.1", "80", &(struct addrinfo){ .ai_flags = AI_NUMERICHOST }));
+    CHECK(r > 0);
+    freeaddrinfo((struct addrinfo *)r);
+    cio_executor *ex;
+    test_alloc_fail_after(1);
+    CHECK_EQ(cio_executor_new(&ex, 2), -ENOMEM);
+    return 13;
+}
+
+static void test_out_of_memory(void) { CHECK_EQ(run_main(nomem_main, NULL), 13); }
+
 /* ---- the wakeup's own contract -------------------------------------------- */
 
 static void test_wakeup_modes(void)
@@ -620,6 +643,7 @@ int main(void)
         RUN(test_many_threads_call_soon_threadsafe);
         RUN(test_spawn_threadsafe_between_loops);
         RUN(test_getaddrinfo);
+        RUN(test_out_of_memory);
         RUN(test_idle_loop_uses_no_cpu);
     }
     return 0;
