@@ -6,6 +6,8 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <time.h>
 #include "harness.h"
 
@@ -614,12 +616,31 @@ static void test_wakeup_modes(void)
     test_loop_free(l);
 }
 
-int main(void)
+/* Runs the MSG_RING tests again in a child forced onto the pre-6.13 sender
+ * (a small ring per posting thread instead of IORING_REGISTER_SEND_MSG_RING). */
+static void test_msg_ring_own_ring_sender(void)
+{
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        setenv("CIO_TEST_MSG_RING_OWN_RING", "1", 1);
+        execl("/proc/self/exe", "test_executor", "msg_ring", (char *)NULL);
+        _exit(127);
+    }
+    int st;
+    CHECK_EQ(waitpid(pid, &st, 0), pid);
+    CHECK(WIFEXITED(st));
+    CHECK_EQ(WEXITSTATUS(st), 0);
+}
+
+int main(int argc, char **argv)
 {
     test_alloc_install();
-    RUN(test_wakeup_modes);
+    bool only_msg_ring = argc > 1 && !strcmp(argv[1], "msg_ring");
+    if (!only_msg_ring)
+        RUN(test_wakeup_modes);
     enum cio_wakeup_mode modes[] = { CIO_WAKEUP_EVENTFD, CIO_WAKEUP_MSG_RING };
-    for (int m = 0; m < 2; m++) {
+    for (int m = only_msg_ring ? 1 : 0; m < 2; m++) {
         g_mode = modes[m];
         cio_loop *probe = test_loop_new();
         int rc = cio_loop_set_wakeup(probe, g_mode);
@@ -645,6 +666,8 @@ int main(void)
         RUN(test_getaddrinfo);
         RUN(test_out_of_memory);
         RUN(test_idle_loop_uses_no_cpu);
+        if (g_mode == CIO_WAKEUP_MSG_RING && !only_msg_ring)
+            RUN(test_msg_ring_own_ring_sender);
     }
     return 0;
 }
