@@ -1,6 +1,6 @@
 /* bench/executor_roundtrip.c — sequential awaits of a trivial job on a
  * 2-worker executor: the latency of one loop -> worker -> loop round trip.
- * Usage: bench_executor_roundtrip [N] [eventfd|msg_ring]  (default 100000, both)
+ * Usage: bench_executor_roundtrip [N] [eventfd|msg_ring|auto]  (default 100000; all three)
  * Prints: mode=... roundtrips=N us_per_roundtrip=X (one line per mode). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +45,8 @@ static int run(enum cio_wakeup_mode mode, const char *name)
     }
     cio_executor *ex;
     cio_executor_new(&ex, 2);
+    if (mode == CIO_WAKEUP_AUTO)
+        name = cio_loop_wakeup(l) == CIO_WAKEUP_MSG_RING ? "auto/msg_ring" : "auto/eventfd";
     printf("mode=%s roundtrips=%ld ", name, g_n);
     intptr_t rc = cio_loop_run_until_complete(l, cio_spawn_ex(l, main_task, ex, NULL));
     cio_executor_free(ex);
@@ -62,5 +64,7 @@ int main(int argc, char **argv)
         rc |= run(CIO_WAKEUP_EVENTFD, "eventfd");
     if (!only || !strcmp(only, "msg_ring"))
         rc |= run(CIO_WAKEUP_MSG_RING, "msg_ring");
+    if (!only || !strcmp(only, "auto"))
+        rc |= run(CIO_WAKEUP_AUTO, "auto");
     return rc;
 }

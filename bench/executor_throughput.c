@@ -1,6 +1,6 @@
 /* bench/executor_throughput.c — 1,000,000 trivial jobs on a 2-worker
  * executor, submitted in waves of 1,000 and awaited together.
- * Usage: bench_executor_throughput [TOTAL] [eventfd|msg_ring]
+ * Usage: bench_executor_throughput [TOTAL] [eventfd|msg_ring|auto]
  * Prints: mode=... jobs=N jobs_per_s=X. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +48,8 @@ static int run(enum cio_wakeup_mode mode, const char *name)
     }
     cio_executor *ex;
     cio_executor_new(&ex, 2);
+    if (mode == CIO_WAKEUP_AUTO)
+        name = cio_loop_wakeup(l) == CIO_WAKEUP_MSG_RING ? "auto/msg_ring" : "auto/eventfd";
     printf("mode=%s jobs=%ld ", name, g_total);
     intptr_t rc = cio_loop_run_until_complete(l, cio_spawn_ex(l, main_task, ex, NULL));
     cio_executor_free(ex);
@@ -65,5 +67,7 @@ int main(int argc, char **argv)
         rc |= run(CIO_WAKEUP_EVENTFD, "eventfd");
     if (!only || !strcmp(only, "msg_ring"))
         rc |= run(CIO_WAKEUP_MSG_RING, "msg_ring");
+    if (!only || !strcmp(only, "auto"))
+        rc |= run(CIO_WAKEUP_AUTO, "auto");
     return rc;
 }

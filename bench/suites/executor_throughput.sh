@@ -5,8 +5,8 @@ n=${EXECUTOR_JOBS:-1000000}
 out=$("$BENCH_BIN/bench_executor_throughput" "$n")
 cio_ev=$(field jobs_per_s "$(printf '%s\n' "$out" | grep mode=eventfd)")
 cio_mr=$(field jobs_per_s "$(printf '%s\n' "$out" | grep mode=msg_ring)")
-cio_best=$(awk -v a="$cio_ev" -v b="${cio_mr:-0}" 'BEGIN { print (b > a) ? b : a }')
-echo "cio jobs_per_s=$cio_best (eventfd=$cio_ev msg_ring=${cio_mr:-n/a})"
+cio_best=$(field jobs_per_s "$(printf '%s\n' "$out" | grep mode=auto)")
+echo "cio jobs_per_s=$cio_best (default wakeup; eventfd=$cio_ev msg_ring=${cio_mr:-n/a})"
 if [ -x "$BENCH_BIN/peer_executor_throughput_uv" ]; then
   uv=$(UV_THREADPOOL_SIZE=2 "$BENCH_BIN/peer_executor_throughput_uv" "$n")
   uv_j=$(field jobs_per_s "$uv")
