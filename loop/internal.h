@@ -65,6 +65,8 @@ typedef struct cio__wakeup {
     int efd;                     /* eventfd of the EVENTFD mode, or -1 */
     bool armed;                  /* a poll on efd is in the ring */
     size_t pending;              /* results other threads still owe the loop (loop thread) */
+    uint64_t spin_ns;            /* current pre-sleep spin (adapts; loop thread) */
+    uint64_t slept_at;           /* when the loop last blocked owing results, or 0 */
     atomic_int posters;          /* threads inside cio__loop_post (free waits for 0) */
     void *owned[2];              /* executors freed with the loop (default, resolver) */
     void (*owned_free)(void *);

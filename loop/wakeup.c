@@ -180,25 +180,32 @@ static bool arm_eventfd(cio_loop *l)
 }
 
 /* How long a loop owed results spins before sleeping: a job that finishes
- * within it costs no syscall on either side. Bounded, so an idle loop still
- * sleeps (CIO_SPIN_NS=0 in the environment turns it off). */
-static uint64_t spin_ns(void)
+ * within it costs no syscall on either side. Adaptive: a spin that times out
+ * halves the next one (down to 1 us), so a loop waiting for long jobs stops
+ * burning CPU and stops delaying its own I/O and timers; a post that arrives
+ * within the maximum (while spinning, or soon after the loop fell asleep)
+ * restores the maximum. Never longer than the loop's wait.
+ * CIO_SPIN_NS=<max ns> in the environment (0: off) tunes the maximum. */
+static uint64_t spin_max_ns(void)
 {
     static _Atomic int64_t cached = -1;
     int64_t v = atomic_load_explicit(&cached, memory_order_relaxed);
     if (v < 0) {
         const char *e = getenv("CIO_SPIN_NS");
         v = e ? atoll(e) : 20000;
-        atomic_store_explicit(&cached, v, memory_order_relaxed);
+        atomic_store_explicit(&cached, v < 0 ? 0 : v, memory_order_relaxed);
     }
     return (uint64_t)v;
 }
 
-static bool spin_for_post(cio__wakeup *w)
+static bool spin_for_post(cio__wakeup *w, uint64_t wait_ns)
 {
-    uint64_t limit = spin_ns();
-    if (!limit)
+    uint64_t max = spin_max_ns();
+    if (!max)
         return false;
+    if (!w->spin_ns || w->spin_ns > max)
+        w->spin_ns = max;
+    uint64_t limit = w->spin_ns < wait_ns ? w->spin_ns : wait_ns;
     uint64_t deadline = cio__clock_ns() + limit;
     do {
         for (int i = 0; i < 32; i++) {
@@ -207,6 +214,8 @@ static bool spin_for_post(cio__wakeup *w)
             cio__cpu_relax();
         }
     } while (cio__clock_ns() < deadline);
+    if (limit == w->spin_ns)
+        w->spin_ns = w->spin_ns / 2 > 1000 ? w->spin_ns / 2 : 1000;
     return false;
 }
 
@@ -217,8 +226,10 @@ uint64_t cio__wakeup_prepare(cio_loop *l, uint64_t wait_ns)
         w->batch_flush(l);
     if (wait_ns == 0 || atomic_load_explicit(&w->head, memory_order_relaxed))
         return 0;
-    if (w->pending && spin_for_post(w))
+    if (w->pending && spin_for_post(w, wait_ns))
         return 0;
+    if (w->pending)
+        w->slept_at = cio__clock_ns();
     if (atomic_load_explicit(&w->mode, memory_order_relaxed) == CIO_WAKEUP_EVENTFD && !arm_eventfd(l))
         return 0; /* SQ full: poll without sleeping this time */
     atomic_store(&w->sleeping, 1);
@@ -258,6 +269,11 @@ void cio__wakeup_drain(cio_loop *l)
     atomic_store_explicit(&w->sleeping, 0, memory_order_relaxed);
     if (!atomic_load_explicit(&w->head, memory_order_relaxed))
         return;
+    if (w->slept_at) { /* would a full spin have caught this post? */
+        if (cio__clock_ns() - w->slept_at <= spin_max_ns())
+            w->spin_ns = spin_max_ns();
+        w->slept_at = 0;
+    }
     cio__remote *r = atomic_exchange_explicit(&w->head, NULL, memory_order_acquire);
     cio__remote *fifo = NULL;
     while (r) { /* newest first -> oldest first */
