@@ -16,8 +16,8 @@ enum { MAX_WORKERS = 1024 };
  * submitted right after another one then costs no futex wake-up. */
 enum { SPIN_ROUNDS = 200 };
 
+/* The most jobs a worker takes from the queue at once. */
 enum { MAX_TAKE = 16 };
-
 
 static void unqueue(cio_executor *ex, cio__job *j)
 {
@@ -183,21 +183,14 @@ int cio__executor_push(cio_executor *ex, cio__list *jobs, size_t n)
     return 0;
 }
 
-/* Takes every queued job out and hands it back to its loop unrun, with
- * -ECANCELED (a job the loop already REMOVED keeps that state). */
-static void drop_queued(cio_executor *ex)
+/* Moves every queued job to `out` (under mu). */
+static void take_all(cio_executor *ex, cio__list *out)
 {
-    cio__list dropped;
-    cio__list_init(&dropped);
     while (!cio__list_empty(&ex->queue)) {
         cio__job *j = cio__container_of(ex->queue.next, cio__job, qnode);
         unqueue(ex, j);
-        cio__list_push_back(&dropped, &j->qnode);
+        cio__list_push_back(out, &j->qnode);
     }
-    pthread_mutex_unlock(&ex->mu);
-    while (!cio__list_empty(&dropped))
-        cio__job_run(cio__container_of(cio__list_pop_front(&dropped), cio__job, qnode), true);
-    pthread_mutex_lock(&ex->mu);
 }
 
 static bool on_worker(cio_executor *ex)
@@ -225,15 +218,19 @@ int cio_executor_shutdown(cio_executor *ex, bool wait, bool cancel_futures)
     if (wait && on_worker(ex))
         return cio__misuse(-EDEADLK, "a worker cannot wait for its own executor");
     cio__job_flush_for(ex); /* jobs this thread's loop has not handed over yet */
+    cio__list dropped;
+    cio__list_init(&dropped);
     pthread_mutex_lock(&ex->mu);
     ex->shutdown = true;
     atomic_store(&ex->closed, true);
-    if (cancel_futures)
-        atomic_store(&ex->cancel_all, true);
-    if (cancel_futures)
-        drop_queued(ex);
+    if (cancel_futures) {
+        atomic_store(&ex->cancel_all, true); /* also stops jobs workers took but did not start */
+        take_all(ex, &dropped);
+    }
     pthread_mutex_unlock(&ex->mu);
     pthread_cond_broadcast(&ex->work);
+    while (!cio__list_empty(&dropped)) /* back to their loops unrun: -ECANCELED */
+        cio__job_run(cio__container_of(cio__list_pop_front(&dropped), cio__job, qnode), true);
     if (wait)
         join_workers(ex);
     return 0;
