@@ -129,10 +129,12 @@ int cio__wakeup_init(cio_loop *l)
     return cio_loop_set_wakeup(l, CIO_WAKEUP_AUTO);
 }
 
+/* Before the ring closes: a poster whose record the loop already ran may
+ * still be about to signal the ring (or eventfd); wait for it. */
 void cio__wakeup_exit(cio_loop *l)
 {
     while (atomic_load(&l->wake.posters))
-        sched_yield(); /* a poster between its push and its signal */
+        sched_yield();
     for (int i = 0; i < 2; i++)
         if (l->wake.owned[i])
             l->wake.owned_free(l->wake.owned[i]);
