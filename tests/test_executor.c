@@ -1,4 +1,4 @@
-/* test_executor.c — run_in_executor, cancellation, shutdown, the loop's
+/* test_executor.c — [threads] run_in_executor, cancellation, shutdown, the loop's
  * wakeup (both modes), thread-safe entry and the resolver pool. Real threads
  * throughout; run under TSan and ASan. */
 #include <netdb.h>
