@@ -1,7 +1,8 @@
 /* peer: libuv uv_queue_work throughput — TOTAL trivial jobs in waves of
- * 1,000 (run with UV_THREADPOOL_SIZE=2). Prints jobs_per_s=X. */
+ * 1,000 (run with UV_THREADPOOL_SIZE=2). Prints jobs_per_s=X cpu_ns_per_job=Y. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <uv.h>
 
 enum { WAVE = 1000 };
@@ -28,13 +29,23 @@ static void after(uv_work_t *req, int status)
         wave();
 }
 
+static double cpu_ms(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
         g_total = atol(argv[1]) / WAVE * WAVE;
     uint64_t t0 = uv_hrtime();
+    double c0 = cpu_ms();
     wave();
     uv_run(uv_default_loop(), UV_RUN_DEFAULT);
-    printf("jobs=%ld jobs_per_s=%.0f\n", g_total, (double)g_total / ((double)(uv_hrtime() - t0) / 1e9));
+    printf("jobs=%ld jobs_per_s=%.0f cpu_ns_per_job=%.0f\n", g_total,
+           (double)g_total / ((double)(uv_hrtime() - t0) / 1e9), (cpu_ms() - c0) * 1e6 / (double)g_total);
     return 0;
 }
