@@ -70,12 +70,15 @@ bool cio_job_cancelled(void)
 
 /* ---- batching: jobs reach the executor once per loop iteration ---------- */
 
+/* A batch this long is handed over at once, so workers start on a burst
+ * while the loop is still submitting it. */
+enum { BATCH_MAX = 256 };
+
 static void batch_flush(cio_loop *l)
 {
     cio__wakeup *w = &l->wake;
-    size_t n = 0;
-    for (cio__list *p = w->batch.next; p != &w->batch; p = p->next)
-        n++;
+    size_t n = w->batch_len;
+    w->batch_len = 0;
     if (cio__executor_push(w->batch_owner, &w->batch, n) == 0)
         return;
     while (!cio__list_empty(&w->batch)) { /* shut down meanwhile */
@@ -99,6 +102,8 @@ static void batch_add(cio_loop *l, cio_executor *ex, cio__job *j)
     w->batch_owner = ex;
     w->batch_flush = batch_flush;
     cio__list_push_back(&w->batch, &j->qnode);
+    if (++w->batch_len >= BATCH_MAX)
+        batch_flush(l);
 }
 
 cio_future *cio__job_submit(cio_executor *ex, cio_job_fn fn, void *arg, cio__job_cleanup cleanup)

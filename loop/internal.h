@@ -73,6 +73,7 @@ typedef struct cio__wakeup {
     /* Work this loop submits, handed over once per iteration (before the
      * poll) by the layer that queued it: one lock per batch, not per job. */
     cio__list batch;
+    size_t batch_len;
     void *batch_owner;
     void (*batch_flush)(cio_loop *l);
 } cio__wakeup;
