@@ -61,8 +61,9 @@ CIO_API unsigned cio_executor_workers(const cio_executor *ex);
  * default executor, created on first use with one worker per online CPU and
  * freed with the loop). Returns a new reference to a future of the current
  * loop whose result is fn's return value. Jobs are handed to the executor
- * once per loop iteration, so fn starts after the caller next yields to the
- * loop (awaits, or returns from its callback). Cancelling the future: a job
+ * once per loop iteration (or every 256 jobs), so fn may not start before
+ * the caller next yields to the loop (awaits, or returns from its callback).
+ * Cancelling the future: a job
  * still queued is removed and never runs; a running job's future completes
  * at once with -ECANCELED and cio_job_cancelled() turns true inside fn, whose
  * late result is discarded. Failed futures: -EPERM without a current loop,
