@@ -27,7 +27,7 @@
 
 /* The default wakeup, chosen by measurement (bench/suites/executor_wakeup.sh,
  * numbers in docs/executor.md): MSG_RING woke a sleeping loop faster at the
- * median in 13 of 16 paired runs and costs the loop no syscall of its own (no
+ * median in 14 of 18 paired runs and costs the loop no syscall of its own (no
  * eventfd read, no re-arm). EVENTFD where the kernel lacks MSG_RING. */
 static const enum cio_wakeup_mode default_mode = CIO_WAKEUP_MSG_RING;
 
