@@ -5,8 +5,9 @@
  * ever reaches the loop through the MPSC list (job_arrive), and
  * cio__future_complete ignores a future that cancellation already completed,
  * so a late result is discarded (and `cleanup` told it was not delivered).
- * While a job is owed to its loop, the loop counts it (wake.pending) and the
- * job holds one reference to its future and one to its executor.
+ * While a job is owed to its loop (until a worker or shutdown hands it
+ * back, even after a cancel), the loop counts it (wake.pending) and the job
+ * holds one reference to its future.
  */
 #include "internal.h"
 
@@ -22,7 +23,6 @@ static void job_finish(cio__job *j, intptr_t result)
         cio__future_complete(&j->fut, result);
     if (j->cleanup)
         j->cleanup(j, result, delivered);
-    cio__executor_unref(j->ex);
     cio__future_unref(&j->fut); /* the worker's reference */
 }
 
@@ -32,15 +32,16 @@ static void job_arrive(cio__remote *r)
     job_finish(j, j->result);
 }
 
+/* Queued: the job will never run (the worker that pops it hands it back).
+ * Running: it may poll cio_job_cancelled(). Either way the awaiter resumes
+ * now with -ECANCELED. */
 static int job_cancel(cio_future *f)
 {
     cio__job *j = (cio__job *)f;
-    if (atomic_load_explicit(&j->state, memory_order_relaxed) == CIO_JOB_QUEUED && cio__executor_remove(j->ex, j)) {
-        job_finish(j, -ECANCELED); /* it never runs */
-        return 1;
-    }
-    atomic_store_explicit(&j->cancelled, true, memory_order_relaxed);
-    cio__future_complete(f, -ECANCELED); /* running: resume the awaiter now */
+    int queued = CIO_JOB_QUEUED;
+    if (!atomic_compare_exchange_strong(&j->state, &queued, CIO_JOB_REMOVED))
+        atomic_store_explicit(&j->cancelled, true, memory_order_relaxed);
+    cio__future_complete(f, -ECANCELED);
     return 1;
 }
 
@@ -48,11 +49,12 @@ static void job_destroy(cio_future *f) { cio__future_free(f, sizeof(cio__job)); 
 
 static const cio__future_ops job_ops = { .kind = "job", .cancel = job_cancel, .destroy = job_destroy };
 
-void cio__job_run(cio__job *j)
+void cio__job_run(cio__job *j, bool drop)
 {
     cio_loop *l = j->fut.loop;
     intptr_t r = -ECANCELED;
-    if (!atomic_load_explicit(&j->cancelled, memory_order_relaxed)) {
+    int queued = CIO_JOB_QUEUED;
+    if (atomic_compare_exchange_strong(&j->state, &queued, drop ? CIO_JOB_DROPPED : CIO_JOB_RUNNING) && !drop) {
         tls_job = j;
         r = j->fn(j->arg);
         tls_job = NULL;
@@ -66,29 +68,62 @@ bool cio_job_cancelled(void)
     return tls_job && atomic_load_explicit(&tls_job->cancelled, memory_order_relaxed);
 }
 
+/* ---- batching: jobs reach the executor once per loop iteration ---------- */
+
+/* A batch this long is handed over at once, so workers start on a burst
+ * while the loop is still submitting it. */
+enum { BATCH_MAX = 256 };
+
+static void batch_flush(cio_loop *l)
+{
+    cio__wakeup *w = &l->wake;
+    size_t n = w->batch_len;
+    w->batch_len = 0;
+    if (cio__executor_push(w->batch_owner, &w->batch, n) == 0)
+        return;
+    while (!cio__list_empty(&w->batch)) { /* shut down meanwhile */
+        cio__job *j = cio__container_of(cio__list_pop_front(&w->batch), cio__job, qnode);
+        job_finish(j, -ESHUTDOWN);
+    }
+}
+
+void cio__job_flush_for(cio_executor *ex)
+{
+    cio_loop *l = cio_loop_current();
+    if (l && l->wake.batch_owner == ex && !cio__list_empty(&l->wake.batch))
+        batch_flush(l);
+}
+
+static void batch_add(cio_loop *l, cio_executor *ex, cio__job *j)
+{
+    cio__wakeup *w = &l->wake;
+    if (w->batch_owner != ex && !cio__list_empty(&w->batch))
+        batch_flush(l);
+    w->batch_owner = ex;
+    w->batch_flush = batch_flush;
+    cio__list_push_back(&w->batch, &j->qnode);
+    if (++w->batch_len >= BATCH_MAX)
+        batch_flush(l);
+}
+
 cio_future *cio__job_submit(cio_executor *ex, cio_job_fn fn, void *arg, cio__job_cleanup cleanup)
 {
     cio_loop *l = cio_loop_current();
+    if (atomic_load_explicit(&ex->closed, memory_order_relaxed))
+        return cio__future_failed(cio__misuse(-ESHUTDOWN, "the executor is shut down"));
     cio__job *j = (cio__job *)cio__future_alloc(l, sizeof(cio__job), &job_ops);
     if (!j)
         return cio__future_failed(-ENOMEM);
     j->done.fn = job_arrive;
-    j->ex = ex;
     j->fn = fn;
     j->arg = arg;
     j->cleanup = cleanup;
     j->result = 0;
     atomic_init(&j->state, CIO_JOB_QUEUED);
     atomic_init(&j->cancelled, false);
-    cio__executor_ref(ex);
-    int rc = cio__executor_push(ex, j);
-    if (rc < 0) {
-        cio__executor_unref(ex);
-        cio__future_unref(&j->fut);
-        return cio__future_failed(cio__misuse(rc, "the executor is shut down"));
-    }
     j->fut.refs++; /* the worker's, until job_finish */
     l->wake.pending++;
+    batch_add(l, ex, j);
     return &j->fut;
 }
 

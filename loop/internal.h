@@ -73,9 +73,17 @@ typedef struct cio__wakeup {
     int efd;                     /* eventfd of the EVENTFD mode, or -1 */
     bool armed;                  /* a poll on efd is in the ring */
     size_t pending;              /* results other threads still owe the loop (loop thread) */
+    uint64_t spin_ns;            /* current pre-sleep spin (adapts; loop thread) */
+    uint64_t slept_at;           /* when the loop last blocked owing results, or 0 */
     atomic_int posters;          /* threads inside cio__loop_post (free waits for 0) */
     void *owned[2];              /* executors freed with the loop (default, resolver) */
     void (*owned_free)(void *);
+    /* Work this loop submits, handed over once per iteration (before the
+     * poll) by the layer that queued it: one lock per batch, not per job. */
+    cio__list batch;
+    size_t batch_len;
+    void *batch_owner;
+    void (*batch_flush)(cio_loop *l);
 } cio__wakeup;
 
 struct cio_loop {
@@ -166,6 +174,15 @@ CIO_HIDDEN void cio__ring_cancel_all(cio_loop *l);
 /* An SQE for an internal request, or NULL when the SQ is full right now. */
 CIO_HIDDEN struct io_uring_sqe *cio__ring_sqe(cio_loop *l);
 
+/* A pause inside spin loops. */
+#if defined(__x86_64__) || defined(__i386__)
+#define cio__cpu_relax() __builtin_ia32_pause()
+#elif defined(__aarch64__)
+#define cio__cpu_relax() __asm__ __volatile__("yield" ::: "memory")
+#else
+#define cio__cpu_relax() ((void)0)
+#endif
+
 /* Cross-thread entry (wakeup.c). user_data of the wakeup's CQEs (no op
  * record lives at such an address): */
 #define CIO__UD_WAKE_MSG 1ull  /* a MSG_RING from another thread */
@@ -174,8 +191,9 @@ CIO_HIDDEN int cio__wakeup_init(cio_loop *l);
 CIO_HIDDEN void cio__wakeup_exit(cio_loop *l);
 /* Any thread: queues `r` for the loop and wakes the loop if it sleeps. */
 CIO_HIDDEN void cio__loop_post(cio_loop *l, cio__remote *r);
-/* Loop thread, before polling: returns the wait to use (0 when remote
- * records are queued) and arms the wakeup when the loop would block. */
+/* Loop thread, before polling: flushes the batch, returns the wait to use
+ * (0 when remote records are queued) and arms the wakeup when the loop
+ * would block. */
 CIO_HIDDEN uint64_t cio__wakeup_prepare(cio_loop *l, uint64_t wait_ns);
 /* Loop thread, after polling: runs the queued remote records in FIFO order. */
 CIO_HIDDEN void cio__wakeup_drain(cio_loop *l);

@@ -115,8 +115,8 @@ int cio_loop_free(cio_loop *l)
         l->sched_hooks->destroy(l->sched);
     cio__uhandles_free(l);
     cio__heap_free(&l->timers);
+    cio__wakeup_exit(l); /* first: a late poster may still signal the ring */
     cio__ring_exit(l);
-    cio__wakeup_exit(l);
     if (tls_loop == l)
         tls_loop = NULL;
     cio__free(l);

@@ -1,4 +1,4 @@
-/* test_executor.c — run_in_executor, cancellation, shutdown, the loop's
+/* test_executor.c — [threads] run_in_executor, cancellation, shutdown, the loop's
  * wakeup (both modes), thread-safe entry and the resolver pool. Real threads
  * throughout; run under TSan and ASan. */
 #include <netdb.h>
@@ -6,6 +6,8 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <time.h>
 #include "harness.h"
 
@@ -248,8 +250,9 @@ static intptr_t free_queued_main(void *arg)
         f[i] = cio_run_in_executor(ex, gated, (void *)i);
     while (atomic_load(&g_ran) == 0)
         CIO_AWAIT(cio_sleep(CIO_MS(1)));
+    CHECK_EQ(cio_executor_shutdown(ex, false, true), 0); /* drops f[1..9] */
     atomic_store(&g_gate, 1);
-    CHECK_EQ(cio_executor_free(ex), 0); /* waits for f[0]; drops the rest */
+    CHECK_EQ(cio_executor_free(ex), 0); /* waits for f[0] */
     CHECK_EQ(CIO_AWAIT(f[0]), 0);
     for (int i = 1; i < 10; i++)
         CHECK_EQ(CIO_AWAIT(f[i]), -ECANCELED);
@@ -307,6 +310,90 @@ static void test_jobs_finish_while_loop_shuts_down(void)
     CHECK_EQ(cio_run(abandon_main, NULL, &o), 8);
     CHECK_EQ(test_alloc_live(), live);
     CHECK(atomic_load(&g_ran) >= 10); /* the uncancelled ones ran to the end */
+}
+
+/* One executor shared by several loops, each on its own thread, with
+ * cancellations mixed in; the executor is freed from yet another thread
+ * only after every loop is done. */
+static cio_executor *g_shared;
+
+static intptr_t shared_main(void *arg)
+{
+    (void)arg;
+    intptr_t sum = 0;
+    for (intptr_t round = 0; round < 50; round++) {
+        cio_future *f[20];
+        for (intptr_t i = 0; i < 20; i++)
+            f[i] = cio_run_in_executor(g_shared, square, (void *)i);
+        if (round % 3 == 0)
+            cio_future_cancel(f[round % 20]);
+        for (intptr_t i = 0; i < 20; i++) {
+            intptr_t r = CIO_AWAIT(f[i]);
+            CHECK(r == i * i || r == -ECANCELED);
+            sum += r == -ECANCELED ? 0 : 1;
+        }
+    }
+    return sum;
+}
+
+static void *shared_loop_thread(void *arg)
+{
+    *(intptr_t *)arg = run_loop(shared_main, NULL);
+    return NULL;
+}
+
+static void test_executor_shared_by_loops(void)
+{
+    long live = test_alloc_live();
+    CHECK_EQ(cio_executor_new(&g_shared, 3), 0);
+    pthread_t th[4];
+    intptr_t got[4];
+    for (int i = 0; i < 4; i++)
+        CHECK_EQ(pthread_create(&th[i], NULL, shared_loop_thread, &got[i]), 0);
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        CHECK(got[i] >= 50 * 19 && got[i] <= 50 * 20);
+    }
+    CHECK_EQ(cio_executor_free(g_shared), 0);
+    CHECK_EQ(test_alloc_live(), live);
+}
+
+/* Another thread frees the executor while this loop awaits queued jobs:
+ * the running one finishes, the queued ones come back -ECANCELED. */
+static void *free_later(void *arg)
+{
+    while (atomic_load(&g_ran) == 0)
+        nap_ms(1);
+    nap_ms(5);
+    CHECK_EQ(cio_executor_shutdown(arg, false, true), 0); /* drops the queued ones */
+    atomic_store(&g_gate, 1);
+    CHECK_EQ(cio_executor_free(arg), 0); /* waits for the running one */
+    return NULL;
+}
+
+static intptr_t foreign_free_main(void *arg)
+{
+    cio_executor *ex = arg;
+    cio_future *f[6];
+    for (intptr_t i = 0; i < 6; i++)
+        f[i] = cio_run_in_executor(ex, gated, (void *)(i + 1));
+    CHECK_EQ(CIO_AWAIT(f[0]), 1);
+    for (int i = 1; i < 6; i++)
+        CHECK_EQ(CIO_AWAIT(f[i]), -ECANCELED);
+    return 12;
+}
+
+static void test_free_from_another_thread(void)
+{
+    cio_executor *ex;
+    CHECK_EQ(cio_executor_new(&ex, 1), 0);
+    atomic_store(&g_gate, 0);
+    atomic_store(&g_ran, 0);
+    pthread_t th;
+    CHECK_EQ(pthread_create(&th, NULL, free_later, ex), 0);
+    CHECK_EQ(run_loop(foreign_free_main, ex), 12);
+    pthread_join(th, NULL);
+    CHECK_EQ(atomic_load(&g_ran), 1);
 }
 
 /* ---- no polling ------------------------------------------------------------ */
@@ -492,6 +579,27 @@ static intptr_t resolve_main(void *arg)
 
 static void test_getaddrinfo(void) { CHECK_EQ(run_main(resolve_main, NULL), 11); }
 
+/* ---- allocation failures -------------------------------------------------- */
+
+static intptr_t nomem_main(void *arg)
+{
+    (void)arg;
+    test_alloc_fail_after(1);
+    CHECK_EQ(cio_loop_call_soon_threadsafe(cio_loop_current(), stop_loop, NULL), -ENOMEM);
+    test_alloc_fail_after(1);
+    CHECK_EQ(CIO_AWAIT(cio_getaddrinfo("127.0.0.1", "80", NULL)), -ENOMEM);
+    test_alloc_fail_after(0);
+    intptr_t r = CIO_AWAIT(cio_getaddrinfo("127.0.0.1", "80", &(struct addrinfo){ .ai_flags = AI_NUMERICHOST }));
+    CHECK(r > 0);
+    freeaddrinfo((struct addrinfo *)r);
+    cio_executor *ex;
+    test_alloc_fail_after(1);
+    CHECK_EQ(cio_executor_new(&ex, 2), -ENOMEM);
+    return 13;
+}
+
+static void test_out_of_memory(void) { CHECK_EQ(run_main(nomem_main, NULL), 13); }
+
 /* ---- the wakeup's own contract -------------------------------------------- */
 
 static void test_wakeup_modes(void)
@@ -508,12 +616,31 @@ static void test_wakeup_modes(void)
     test_loop_free(l);
 }
 
-int main(void)
+/* Runs the MSG_RING tests again in a child forced onto the pre-6.13 sender
+ * (a small ring per posting thread instead of IORING_REGISTER_SEND_MSG_RING). */
+static void test_msg_ring_own_ring_sender(void)
+{
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        setenv("CIO_TEST_MSG_RING_OWN_RING", "1", 1);
+        execl("/proc/self/exe", "test_executor", "msg_ring", (char *)NULL);
+        _exit(127);
+    }
+    int st;
+    CHECK_EQ(waitpid(pid, &st, 0), pid);
+    CHECK(WIFEXITED(st));
+    CHECK_EQ(WEXITSTATUS(st), 0);
+}
+
+int main(int argc, char **argv)
 {
     test_alloc_install();
-    RUN(test_wakeup_modes);
+    bool only_msg_ring = argc > 1 && !strcmp(argv[1], "msg_ring");
+    if (!only_msg_ring)
+        RUN(test_wakeup_modes);
     enum cio_wakeup_mode modes[] = { CIO_WAKEUP_EVENTFD, CIO_WAKEUP_MSG_RING };
-    for (int m = 0; m < 2; m++) {
+    for (int m = only_msg_ring ? 1 : 0; m < 2; m++) {
         g_mode = modes[m];
         cio_loop *probe = test_loop_new();
         int rc = cio_loop_set_wakeup(probe, g_mode);
@@ -532,10 +659,15 @@ int main(void)
         RUN(test_free_with_queued_work);
         RUN(test_shutdown_semantics);
         RUN(test_jobs_finish_while_loop_shuts_down);
+        RUN(test_executor_shared_by_loops);
+        RUN(test_free_from_another_thread);
         RUN(test_many_threads_call_soon_threadsafe);
         RUN(test_spawn_threadsafe_between_loops);
         RUN(test_getaddrinfo);
+        RUN(test_out_of_memory);
         RUN(test_idle_loop_uses_no_cpu);
+        if (g_mode == CIO_WAKEUP_MSG_RING && !only_msg_ring)
+            RUN(test_msg_ring_own_ring_sender);
     }
     return 0;
 }

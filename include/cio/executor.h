@@ -11,7 +11,8 @@
  *
  * Threads: executor functions and every *_threadsafe function may be called
  * from any thread; cio_run_in_executor, cio_to_thread and cio_getaddrinfo
- * from a loop's thread (they return futures of the current loop).
+ * from a loop's thread (they return futures of the current loop). Don't free
+ * an executor while another thread may still submit to it.
  */
 #ifndef CIO_EXECUTOR_H
 #define CIO_EXECUTOR_H
@@ -59,7 +60,10 @@ CIO_API unsigned cio_executor_workers(const cio_executor *ex);
 /* asyncio loop.run_in_executor: runs fn(arg) on `ex` (NULL: the loop's
  * default executor, created on first use with one worker per online CPU and
  * freed with the loop). Returns a new reference to a future of the current
- * loop whose result is fn's return value. Cancelling the future: a job
+ * loop whose result is fn's return value. Jobs are handed to the executor
+ * once per loop iteration (or every 256 jobs), so fn may not start before
+ * the caller next yields to the loop (awaits, or returns from its callback).
+ * Cancelling the future: a job
  * still queued is removed and never runs; a running job's future completes
  * at once with -ECANCELED and cio_job_cancelled() turns true inside fn, whose
  * late result is discarded. Failed futures: -EPERM without a current loop,
