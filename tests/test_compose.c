@@ -79,8 +79,9 @@ static void test_gather_cancel(void) { CHECK_EQ(test_run(gather_cancel_main, NUL
 static intptr_t wait_main(void *arg)
 {
     (void)arg;
-    cio_future *fs[3] = { cio_spawn(sleep_ret, (void *)40), cio_spawn(sleep_ret, (void *)1),
-                          cio_spawn(fail_after, (void *)10) };
+    /* Far apart (1, 100, 400 ms) so a loaded machine cannot reorder them. */
+    cio_future *fs[3] = { cio_spawn(sleep_ret, (void *)400), cio_spawn(sleep_ret, (void *)1),
+                          cio_spawn(fail_after, (void *)100) };
     CHECK_EQ(CIO_AWAIT(cio_wait(fs, 3, CIO_WAIT_FIRST_COMPLETED, CIO_NO_TIMEOUT)), 1);
     CHECK(cio_future_done(fs[1]) && !cio_future_done(fs[0]));
     CHECK_EQ(CIO_AWAIT(cio_wait(fs, 3, CIO_WAIT_FIRST_ERROR, CIO_NO_TIMEOUT)), 2);
@@ -158,7 +159,7 @@ static void test_shield(void) { CHECK_EQ(test_run(shield_main, NULL), 0); }
 static intptr_t timeout_main(void *arg)
 {
     (void)arg;
-    cio_timeout *s = cio_timeout_enter(CIO_MS(5));
+    cio_timeout *s = cio_timeout_enter(CIO_MS(50));
     CHECK(s);
     CHECK_EQ(CIO_AWAIT(cio_sleep(CIO_MS(1))), 0);
     CHECK_EQ(CIO_AWAIT(cio_sleep(CIO_MS(1000))), -ECANCELED); /* the scope's deadline */
