@@ -1,0 +1,71 @@
+/* bench/bench.h — helpers shared by the cio benchmark programs and the C
+ * peers: clocks, CPU time and peak RSS from getrusage, argument parsing.
+ * Every program prints one line of `key=value` pairs for the suites.
+ */
+#ifndef CIO_BENCH_H
+#define CIO_BENCH_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <time.h>
+
+static inline uint64_t bench_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* User + system CPU time of the process so far, in nanoseconds. */
+static inline uint64_t bench_cpu_ns(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ((uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec) * 1000000000ull +
+           ((uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec) * 1000ull;
+}
+
+/* Peak resident set size of the process so far, in bytes. */
+static inline uint64_t bench_maxrss_bytes(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (uint64_t)ru.ru_maxrss * 1024ull;
+}
+
+/* Current resident set size (VmRSS), in bytes; 0 if unreadable. */
+static inline uint64_t bench_rss_bytes(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long pages = 0, rss = 0;
+    if (f) {
+        if (fscanf(f, "%lu %lu", &pages, &rss) != 2)
+            rss = 0;
+        fclose(f);
+    }
+    return (uint64_t)rss * 4096ull;
+}
+
+/* Number of memory mappings of the process (lines of /proc/self/maps). */
+static inline long bench_map_count(void)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    long n = 0;
+    int c;
+    if (!f)
+        return -1;
+    while ((c = getc(f)) != EOF)
+        n += c == '\n';
+    fclose(f);
+    return n;
+}
+
+/* argv[i] as a number, or `def` when absent. */
+static inline long bench_arg(int argc, char **argv, int i, long def)
+{
+    return argc > i ? strtol(argv[i], NULL, 0) : def;
+}
+
+#endif

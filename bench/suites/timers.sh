@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# timers: 100,000 concurrent sleeps spread over 0-1 s (task i sleeps i*10 us);
+# wall time (target within 2% of 1 s) and CPU time, cio vs libuv with one
+# uv_timer per task (libuv rounds to whole milliseconds; so does its schedule).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+N=${TIMERS_N:-100000}
+cio=$("$BENCH_BIN/bench_timers" "$N" 10); echo "$cio"
+uv=$("$BENCH_BIN/peer_timers_uv" "$N" 10); echo "$uv"
+cw=$(field wall_ns "$cio"); cc=$(field cpu_ns "$cio"); uc=$(field cpu_ns "$uv")
+echo "result timers cio_wall_s=$(ratio "$cw" 1000000000) cio_wall_err_pct=$(awk -v w="$cw" 'BEGIN{printf "%.2f", (w/1e9-1)*100}') cio_cpu_ms=$(ratio "$cc" 1000000) libuv_cpu_ms=$(ratio "$uc" 1000000) cio_cpu_over_libuv=$(ratio "$cc" "$uc") target_wall_err_pct=2 target_cpu_ratio=1"
