@@ -11,24 +11,29 @@
 #include "ctx.h"
 #include "sanitizer.h"
 
-#define CANARY 0xC10DEADC0FFEE5EDull
+#define CANARY CIO__CORO_CANARY
+#define tls_running cio__coro_tls_running
 
-static __thread cio__coro *tls_running;
+__thread cio__coro *cio__coro_tls_running;
 #ifdef CIO_ASAN
 static __thread cio__coro *tls_switch_from; /* who switched to the context now resuming */
 #endif
 
 cio__coro *cio__coro_running(void) { return tls_running; }
 
-static void check_canary(const cio__coro *c)
+void cio__coro_overflow(const cio__coro *c)
 {
-    if (c->canary && cio__unlikely(*c->canary != CANARY)) {
-        char msg[160];
-        int n = snprintf(msg, sizeof msg, "cio: stack overflow in task '%s' (stack size %zu bytes)\n",
-                         c->label ? c->label : "?", c->stack_size);
-        (void)!write(2, msg, (size_t)n);
-        abort();
-    }
+    char msg[160];
+    int n = snprintf(msg, sizeof msg, "cio: stack overflow in task '%s' (stack size %zu bytes)\n",
+                     c->label ? c->label : "?", c->stack_size);
+    (void)!write(2, msg, (size_t)n);
+    abort();
+}
+
+static inline void check_canary(const cio__coro *c)
+{
+    if (c->canary && cio__unlikely(*c->canary != CANARY))
+        cio__coro_overflow(c);
 }
 
 /* Runs in the resumed context right after a raw switch lands there. */
@@ -100,7 +105,7 @@ void cio__coro_set_canary(cio__coro *c, uint64_t *where)
     *where = CANARY;
 }
 
-void cio__coro_switch(cio__coro *from, cio__coro *to)
+void cio__coro_switch_annotated(cio__coro *from, cio__coro *to)
 {
     before_switch(from, to, false);
     cio__ctx_raw_switch(from, to);

@@ -6,7 +6,6 @@
 #include <string.h>
 #include "ctx.h"
 
-void cio__ctx_switch(void **save_sp, void *load_sp);
 void cio__ctx_entry(void);
 
 int cio__ctx_make(cio__coro *c)

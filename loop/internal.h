@@ -91,6 +91,7 @@ struct cio_loop {
     size_t ready_len;
     cio__heap timers;
     uint64_t now_ns;
+    bool now_stale;             /* now_ns is from an earlier iteration: reread it */
     bool running, stopping;
 
     struct io_uring ring;
@@ -119,6 +120,20 @@ static inline void cio__loop_ready(cio_loop *l, cio__handle *h)
     *l->ready_tail = h;
     l->ready_tail = &h->next;
     l->ready_len++;
+}
+
+CIO_HIDDEN uint64_t cio__clock_ns(void);
+
+/* Loop time of this iteration. The clock is read on first use per
+ * iteration: a busy loop without timers never needs it, and clock_gettime
+ * is a large share of a yield (~10 ns of ~50 ns measured under KVM). */
+static inline uint64_t cio__loop_now(cio_loop *l)
+{
+    if (l->now_stale) {
+        l->now_ns = cio__clock_ns();
+        l->now_stale = false;
+    }
+    return l->now_ns;
 }
 
 static inline void cio__timer_init(cio__timer *t, void (*fn)(cio__timer *))
@@ -155,7 +170,6 @@ CIO_HIDDEN void cio__ring_poll(cio_loop *l, uint64_t timeout_ns);
 CIO_HIDDEN void cio__timers_run(cio_loop *l, uint64_t now);
 CIO_HIDDEN uint64_t cio__timers_next(const cio_loop *l, uint64_t now);
 
-CIO_HIDDEN uint64_t cio__clock_ns(void);
 /* Attaches the upper layers' per-loop state (once). */
 CIO_HIDDEN void cio__loop_set_sched(cio_loop *l, void *sched, const cio__sched_hooks *hooks);
 /* The extension attached under `key`, or NULL. */

@@ -160,13 +160,16 @@ static void run_ready(cio_loop *l)
 static void run_once(cio_loop *l)
 {
     uint64_t wait = 0;
-    if (!l->ready_len && !l->stopping)
+    if (!l->ready_len && !l->stopping && l->timers.len)
         wait = cio__timers_next(l, cio__clock_ns());
+    else if (!l->ready_len && !l->stopping)
+        wait = UINT64_MAX;
     wait = cio__wakeup_prepare(l, wait);
     cio__ring_poll(l, wait);
     cio__wakeup_drain(l);
-    l->now_ns = cio__clock_ns();
-    cio__timers_run(l, l->now_ns);
+    l->now_stale = true; /* reread on first use (cio__loop_now) */
+    if (l->timers.len)
+        cio__timers_run(l, cio__loop_now(l));
     run_ready(l);
 }
 
@@ -212,6 +215,9 @@ void cio_loop_stop(cio_loop *l)
         l->stopping = true;
 }
 
-uint64_t cio_loop_time_ns(const cio_loop *l) { return l ? l->now_ns : cio__clock_ns(); }
+uint64_t cio_loop_time_ns(const cio_loop *l)
+{
+    return l ? cio__loop_now((cio_loop *)l) : cio__clock_ns(); /* the cache is not part of its value */
+}
 
 unsigned cio_loop_ring_flags(const cio_loop *l) { return l ? l->ring_flags : 0; }

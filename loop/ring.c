@@ -198,6 +198,8 @@ static void complete_cqe(cio_loop *l, const struct io_uring_cqe *cqe)
 static unsigned reap(cio_loop *l)
 {
     unsigned total = 0;
+    if (!io_uring_cq_ready(&l->ring) && !io_uring_cq_has_overflow(&l->ring))
+        return 0; /* the common idle case, without a call into liburing */
     for (;;) {
         struct io_uring_cqe *cqes[64];
         unsigned n = io_uring_peek_batch_cqe(&l->ring, cqes, 64);
