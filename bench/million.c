@@ -43,6 +43,7 @@ static intptr_t main_task(void *arg)
     for (long i = 0; i < n; i++)
         tasks[i] = cio_spawn(sleeper, NULL);
     cio_yield(); /* runs after every spawned task has parked */
+    uint64_t park_ns = bench_now_ns() - t0;
     long at_peak = parked, maps = bench_map_count();
     uint64_t rss = bench_rss_bytes();
     intptr_t bad = 0;
@@ -51,9 +52,10 @@ static intptr_t main_task(void *arg)
     uint64_t ns = bench_now_ns() - t0, peak = bench_maxrss_bytes();
     free(tasks);
     printf("impl=cio tasks=%ld parked_at_once=%ld stack_kib=%zu rss_parked_bytes=%llu rss_peak_bytes=%llu "
-           "rss_peak_gib=%.2f bytes_per_task=%.0f maps_at_peak=%ld max_map_count=%ld elapsed_ns=%llu\n",
+           "rss_peak_gib=%.2f bytes_per_task=%.0f maps_at_peak=%ld max_map_count=%ld spawn_park_ns_per_task=%.0f "
+           "elapsed_ns=%llu\n",
            n, at_peak, args[1] / 1024, (unsigned long long)rss, (unsigned long long)peak,
-           (double)peak / (double)(1ull << 30), (double)(peak - base) / (double)n, maps, read_max_map_count(),
+           (double)peak / (double)(1ull << 30), (double)(peak - base) / (double)n, maps, read_max_map_count(), (double)park_ns / (double)n,
            (unsigned long long)ns);
     return bad || at_peak != n ? -1 : 0;
 }

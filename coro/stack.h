@@ -5,8 +5,10 @@
  * stacks would split mappings and eat into vm.max_map_count). Each stack has
  * a guard page below it: MADV_GUARD_INSTALL where the kernel has it (no new
  * mapping), else mprotect while the mapping budget lasts, else a canary word
- * checked on every switch. Idle stacks beyond the cache limit give their
- * memory back with MADV_DONTNEED. Internal.
+ * checked on every switch. When twice the cache limit of idle stacks are
+ * resident, the oldest give their memory back with MADV_DONTNEED down to
+ * the limit, many per system call (process_madvise) where the kernel
+ * allows. Internal.
  */
 #ifndef CIO_CORO_STACK_H
 #define CIO_CORO_STACK_H
@@ -32,6 +34,7 @@ typedef struct cio__stack_pool {
     size_t live;               /* stacks handed out */
     size_t mprotect_budget;    /* guards mprotect may still create */
     enum cio__guard_mode mode;
+    bool no_batch;             /* process_madvise on ourselves is refused */
     cio__stack_class *classes; /* one per distinct stack size */
 } cio__stack_pool;
 

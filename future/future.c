@@ -52,7 +52,8 @@ cio_future *cio__future_alloc(cio_loop *l, size_t size, const cio__future_ops *o
 void cio__future_free(cio_future *f, size_t size)
 {
     cio__sched *s = f->loop->sched;
-    cio__free(f->more);
+    if (f->more)
+        cio__free(f->more);
     s->nfutures--;
     cio__cache_put(s, size, f);
 }
@@ -130,7 +131,8 @@ static void run_callbacks(cio__handle *h)
         first.fn(f, first.arg);
     for (uint16_t i = 1; i < n; i++)
         more[i - 1].fn(f, more[i - 1].arg);
-    cio__free(more);
+    if (more) /* rare: saves a call per completion */
+        cio__free(more);
     cio__future_unref(f);
 }
 

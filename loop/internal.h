@@ -26,6 +26,7 @@ typedef struct cio__handle {
 typedef struct cio__timer {
     cio__heap_node node; /* node.key is the deadline in loop ns */
     void (*fn)(struct cio__timer *t);
+    uint64_t slack_ns;   /* how late it may fire (timer.c), set by start */
 } cio__timer;
 
 enum cio__op_state { CIO_OP_IDLE, CIO_OP_QUEUED, CIO_OP_INFLIGHT };

@@ -1,0 +1,164 @@
+/* test_switch_stack.c — the fast paths the benchmarks tuned: per-task
+ * floating-point control words across switches, stacks reused after the
+ * pool has given their memory back (batched trimming), many stacks from
+ * fresh chunks (batched guards), sleeps never ending early with timer
+ * slack, and loop time read lazily. */
+#include <time.h>
+#include "harness.h"
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+#if defined(__x86_64__)
+static unsigned get_mxcsr(void)
+{
+    unsigned v;
+    __asm__ volatile("stmxcsr %0" : "=m"(v));
+    return v;
+}
+static void set_mxcsr(unsigned v) { __asm__ volatile("ldmxcsr %0" : : "m"(v)); }
+static unsigned short get_x87cw(void)
+{
+    unsigned short v;
+    __asm__ volatile("fnstcw %0" : "=m"(v));
+    return v;
+}
+static void set_x87cw(unsigned short v) { __asm__ volatile("fldcw %0" : : "m"(v)); }
+
+#define MXCSR_ROUND_UP 0x4000u
+#define X87_ROUND_UP 0x0800u
+
+/* Switches its rounding mode to "up", yields a few times and checks it
+ * kept its mode while the other task kept the default one. */
+static intptr_t fp_changer(void *arg)
+{
+    (void)arg;
+    unsigned m = get_mxcsr();
+    unsigned short cw = get_x87cw();
+    set_mxcsr((m & ~0x6000u) | MXCSR_ROUND_UP);
+    set_x87cw((unsigned short)((cw & ~0x0C00u) | X87_ROUND_UP));
+    for (int i = 0; i < 3; i++) {
+        CHECK_EQ(cio_yield(), 0);
+        CHECK_EQ(get_mxcsr() & 0x6000u, MXCSR_ROUND_UP);
+        CHECK_EQ(get_x87cw() & 0x0C00u, X87_ROUND_UP);
+    }
+    set_mxcsr(m);
+    set_x87cw(cw);
+    return 0;
+}
+
+static intptr_t fp_default(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 3; i++) {
+        CHECK_EQ(cio_yield(), 0);
+        CHECK_EQ(get_mxcsr() & 0x6000u, 0);
+        CHECK_EQ(get_x87cw() & 0x0C00u, 0);
+    }
+    return 0;
+}
+
+static intptr_t fp_main(void *arg)
+{
+    (void)arg;
+    cio_task *a = cio_spawn(fp_changer, NULL);
+    cio_task *b = cio_spawn(fp_default, NULL);
+    CHECK_EQ(CIO_AWAIT(a), 0);
+    CHECK_EQ(CIO_AWAIT(b), 0);
+    CHECK_EQ(get_mxcsr() & 0x6000u, 0);
+    return 0;
+}
+#endif
+
+static void test_fp_control_per_task(void)
+{
+#if defined(__x86_64__)
+    CHECK_EQ(test_run(fp_main, NULL), 0);
+#endif
+}
+
+/* Fills a page of its stack, yields, and checks it is intact. */
+static intptr_t stack_user(void *arg)
+{
+    volatile unsigned char buf[4096];
+    unsigned char seed = (unsigned char)(intptr_t)arg;
+    for (size_t i = 0; i < sizeof buf; i++)
+        buf[i] = (unsigned char)(seed + i);
+    CHECK_EQ(cio_yield(), 0);
+    for (size_t i = 0; i < sizeof buf; i++)
+        CHECK_EQ(buf[i], (unsigned char)(seed + i));
+    return seed;
+}
+
+enum { WAVE = 300 };
+
+/* Two waves of WAVE concurrent tasks: the first wave's stacks are mostly
+ * trimmed (stack_cache is 4) and the second wave reuses them cold. */
+static intptr_t waves(void *arg)
+{
+    (void)arg;
+    static cio_task *t[WAVE];
+    for (int wave = 0; wave < 2; wave++) {
+        for (int i = 0; i < WAVE; i++)
+            t[i] = cio_spawn(stack_user, (void *)(intptr_t)(i + wave));
+        for (int i = 0; i < WAVE; i++)
+            CHECK_EQ(CIO_AWAIT(t[i]), (unsigned char)(i + wave));
+    }
+    return 0;
+}
+
+static void test_stacks_trimmed_and_reused(void)
+{
+    cio_loop_opts o = test_loop_opts();
+    o.stack_cache = 4;
+    CHECK_EQ(cio_run(waves, NULL, &o), 0);
+}
+
+static intptr_t sleep_not_early(void *arg)
+{
+    (void)arg;
+    for (uint64_t us = 1; us <= 4000; us *= 4) {
+        uint64_t t0 = now_ns();
+        CHECK_EQ(CIO_AWAIT(cio_sleep(CIO_US(us))), 0);
+        CHECK(now_ns() - t0 >= CIO_US(us));
+    }
+    return 0;
+}
+
+static void test_sleep_never_early(void)
+{
+    CHECK_EQ(test_run(sleep_not_early, NULL), 0);
+}
+
+/* Loop time must be fresh even after iterations that did not read it. */
+static intptr_t loop_time_fresh(void *arg)
+{
+    (void)arg;
+    cio_loop *l = cio_loop_current();
+    for (int i = 0; i < 100; i++)
+        CHECK_EQ(cio_yield(), 0);
+    uint64_t before = now_ns();
+    CHECK_EQ(cio_yield(), 0);
+    CHECK(cio_loop_time_ns(l) >= before);
+    return 0;
+}
+
+static void test_loop_time_fresh(void)
+{
+    CHECK_EQ(test_run(loop_time_fresh, NULL), 0);
+}
+
+int main(void)
+{
+    test_alloc_install();
+    RUN(test_fp_control_per_task);
+    RUN(test_stacks_trimmed_and_reused);
+    RUN(test_sleep_never_early);
+    RUN(test_loop_time_fresh);
+    CHECK_EQ(test_alloc_live(), 0);
+    return 0;
+}
