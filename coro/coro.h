@@ -22,8 +22,12 @@ typedef struct cio__coro {
     void (*entry)(void *); /* first function run on the coroutine */
     void *arg;
     uint64_t *canary;      /* non-NULL for stacks without a guard page */
+#ifdef CIO_ASAN
     void *asan_fake;       /* ASan fake-stack handle while switched out */
+#endif
+#ifdef CIO_TSAN
     void *tsan_fiber;
+#endif
     unsigned valgrind_id;
 } cio__coro;
 

@@ -57,13 +57,11 @@ static void sched_destroy(void *p)
 
 static const cio__sched_hooks hooks = { sched_alive, sched_report, sched_destroy };
 
-/* Cache i holds objects of up to 64 << i bytes. */
+/* Cache i holds objects of up to (i + 1) * CIO_CACHE_STEP bytes. */
 static int cache_index(size_t size)
 {
-    for (int i = 0; i < CIO_CACHE_COUNT; i++)
-        if (size <= (size_t)64 << i)
-            return i;
-    return -1;
+    size_t i = (size + CIO_CACHE_STEP - 1) / CIO_CACHE_STEP;
+    return i >= 1 && i <= CIO_CACHE_COUNT ? (int)i - 1 : -1;
 }
 
 cio__sched *cio__sched_get(cio_loop *l)
@@ -81,7 +79,7 @@ cio__sched *cio__sched_get(cio_loop *l)
         return NULL;
     }
     for (int i = 0; i < CIO_CACHE_COUNT; i++)
-        s->caches[i].size = (size_t)64 << i;
+        s->caches[i].size = (size_t)(i + 1) * CIO_CACHE_STEP;
     cio__loop_set_sched(l, s, &hooks);
     return s;
 }
