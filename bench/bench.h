@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -60,6 +61,22 @@ static inline long bench_map_count(void)
         n += c == '\n';
     fclose(f);
     return n;
+}
+
+/* A "Name:  <n> kB" field of /proc/self/status (e.g. "VmPTE"), in bytes;
+ * 0 if absent. */
+static inline uint64_t bench_status_bytes(const char *name)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    size_t len = strlen(name);
+    unsigned long long kb = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, name, len) && line[len] == ':' && sscanf(line + len + 1, "%llu", &kb) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return (uint64_t)kb * 1024ull;
 }
 
 /* argv[i] as a number, or `def` when absent. */

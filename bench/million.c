@@ -3,7 +3,8 @@
  * once (every task runs up to its await and parks), checks they are all
  * parked and samples memory, then lets them finish and awaits them.
  * Prints peak RSS (getrusage ru_maxrss), bytes per task over the baseline,
- * the number of memory mappings at the peak and vm.max_map_count.
+ * page-table memory at the peak (VmPTE, not part of RSS), the number of
+ * memory mappings at the peak and vm.max_map_count.
  * Usage: bench_million [N] [STACK_KIB]   (STACK_KIB 0: the default 128 KiB)
  */
 #include <cio.h>
@@ -45,17 +46,17 @@ static intptr_t main_task(void *arg)
     cio_yield(); /* runs after every spawned task has parked */
     uint64_t park_ns = bench_now_ns() - t0;
     long at_peak = parked, maps = bench_map_count();
-    uint64_t rss = bench_rss_bytes();
+    uint64_t rss = bench_rss_bytes(), pte = bench_status_bytes("VmPTE");
     intptr_t bad = 0;
     for (long i = 0; i < n; i++)
         bad |= CIO_AWAIT(tasks[i]);
     uint64_t ns = bench_now_ns() - t0, peak = bench_maxrss_bytes();
     free(tasks);
     printf("impl=cio tasks=%ld parked_at_once=%ld stack_kib=%zu rss_parked_bytes=%llu rss_peak_bytes=%llu "
-           "rss_peak_gib=%.2f bytes_per_task=%.0f maps_at_peak=%ld max_map_count=%ld spawn_park_ns_per_task=%.0f "
+           "rss_peak_gib=%.2f bytes_per_task=%.0f page_tables_bytes=%llu maps_at_peak=%ld max_map_count=%ld spawn_park_ns_per_task=%.0f "
            "elapsed_ns=%llu\n",
            n, at_peak, args[1] / 1024, (unsigned long long)rss, (unsigned long long)peak,
-           (double)peak / (double)(1ull << 30), (double)(peak - base) / (double)n, maps, read_max_map_count(), (double)park_ns / (double)n,
+           (double)peak / (double)(1ull << 30), (double)(peak - base) / (double)n, (unsigned long long)pte, maps, read_max_map_count(), (double)park_ns / (double)n,
            (unsigned long long)ns);
     return bad || at_peak != n ? -1 : 0;
 }

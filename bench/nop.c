@@ -18,9 +18,11 @@ static intptr_t nopper(void *arg)
     return 0;
 }
 
+enum { MAX_TASKS = 4096 };
+
 static uint64_t round_of(long tasks, long k)
 {
-    cio_task *t[tasks];
+    cio_task *t[MAX_TASKS];
     uint64_t t0 = bench_now_ns();
     for (long i = 0; i < tasks; i++)
         t[i] = cio_spawn(nopper, &k);
@@ -45,7 +47,7 @@ static intptr_t main_task(void *arg)
 int main(int argc, char **argv)
 {
     long args[2] = { bench_arg(argc, argv, 1, 100000), bench_arg(argc, argv, 2, 64) };
-    if (args[1] < 1 || args[1] > 4096)
+    if (args[1] < 1 || args[1] > MAX_TASKS)
         return 2;
     intptr_t rc = cio_run(main_task, args, NULL);
     if (rc < 0)

@@ -12,7 +12,9 @@ make -C "$root/build-bench" -j"$(nproc)" >/dev/null
 export BENCH_BIN="$root/build-bench/bench" BENCH_ROOT="$root" BENCH_PEERS="$here/peers"
 suites=("$@")
 if [ ${#suites[@]} -eq 0 ]; then
-  for f in "$here"/suites/*.sh; do suites+=("$(basename "$f" .sh)"); done
+  for f in "$here"/suites/*.sh; do
+    [ "$(basename "$f")" = lib.sh ] || suites+=("$(basename "$f" .sh)")
+  done
 fi
 for s in "${suites[@]}"; do
   echo "== $s"
