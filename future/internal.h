@@ -146,8 +146,25 @@ CIO_HIDDEN cio_future *cio__future_failed(int err);
 static inline bool cio__future_is_static(const cio_future *f) { return f->flags & CIO_FF_STATIC; }
 
 CIO_HIDDEN cio__task *cio__task_current(void);
-/* Parks the current task until `f` is done (no reference consumed). */
-CIO_HIDDEN void cio__task_park(cio__task *t, cio_future *f);
+/* The done callback that resumes a task parked on `f` (arg: the task). */
+CIO_HIDDEN void cio__task_wake_parked(cio_future *f, void *arg);
+/* Parking without memory for a callback: yields until `f` is done. */
+CIO_HIDDEN void cio__task_park_polling(cio__task *t, cio_future *f);
+
+/* Parks the current task until `f` is done (no reference consumed).
+ * Inline so the switch sits in the awaiting function: each return between
+ * a switch and the code it resumes is a return-stack misprediction. */
+static inline void cio__task_park(cio__task *t, cio_future *f)
+{
+    if (cio_future_add_done_callback(f, cio__task_wake_parked, t) < 0) {
+        cio__task_park_polling(t, f);
+        return;
+    }
+    t->awaiting = f;
+    t->tstate = CIO_T_PARKED;
+    cio__coro_switch(&t->coro, &t->sched->thread_ctx);
+    t->awaiting = NULL;
+}
 /* Removes `t` from its parent's list of held children. */
 CIO_HIDDEN void cio__task_unhold(cio__task *t);
 CIO_HIDDEN bool cio__future_is_task(const cio_future *f);

@@ -112,24 +112,17 @@ static void task_wake(cio__handle *h)
         switch_in(t);
 }
 
-static void wake_parked(cio_future *f, void *arg)
+void cio__task_wake_parked(cio_future *f, void *arg)
 {
     (void)f;
     switch_in(arg);
 }
 
-void cio__task_park(cio__task *t, cio_future *f)
+void cio__task_park_polling(cio__task *t, cio_future *f)
 {
-    if (cio_future_add_done_callback(f, wake_parked, t) < 0) {
-        while (f->state == CIO_F_PENDING) /* no memory for a callback: poll */
-            if (cio_yield() < 0)
-                t->cancel_pending = true;
-        return;
-    }
-    t->awaiting = f;
-    t->tstate = CIO_T_PARKED;
-    cio__coro_switch(&t->coro, &t->sched->thread_ctx);
-    t->awaiting = NULL;
+    while (f->state == CIO_F_PENDING)
+        if (cio_yield() < 0)
+            t->cancel_pending = true;
 }
 
 int cio_yield(void)
