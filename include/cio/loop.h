@@ -63,7 +63,9 @@ CIO_API int64_t cio_loop_call_soon(cio_loop *loop, cio_callback fn, void *arg);
 
 /* Schedules fn(arg) to run once `delay_ns` nanoseconds have passed (from
  * now, on the loop's monotonic clock). Equal deadlines run in the order they were scheduled. Returns a
- * handle id (> 0) or a negative errno. Loop thread only. */
+ * handle id (> 0) or a negative errno. Loop thread only. Timers have slack
+ * (the loop batches wake-ups): a callback may run up to 1/64 of its delay
+ * late, at least 50 us and at most 1 ms; never early. */
 CIO_API int64_t cio_loop_call_later(cio_loop *loop, uint64_t delay_ns, cio_callback fn, void *arg);
 
 /* Like cio_loop_call_later with an absolute deadline in loop time

@@ -63,8 +63,10 @@ CIO_API uint64_t cio_task_id(const cio_task *t);
 CIO_API int cio_yield(void);
 
 /* A future that completes with 0 after `delay_ns` nanoseconds of loop time
- * (use CIO_MS()). Cancelling it removes the timer. Returns a new reference
- * (failed static future -EPERM with no current loop, -ENOMEM). */
+ * (use CIO_MS()): never earlier, and at most the timer slack later (the
+ * loop batches wake-ups: 1/64 of the delay, at least 50 us, at most 1 ms).
+ * Cancelling it removes the timer. Returns a new reference (failed static
+ * future -EPERM with no current loop, -ENOMEM). */
 CIO_API cio_future *cio_sleep(uint64_t delay_ns);
 
 /* asyncio.run: creates a loop (opts may be NULL), runs main(arg) as a task
