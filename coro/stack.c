@@ -14,7 +14,7 @@
 #define PIDFD_SELF (-10000) /* Linux 6.13: process_madvise on the caller itself */
 #endif
 
-#define TRIM_IOV 128 /* stacks given back per system call */
+#define TRIM_IOV 64 /* stacks given back per system call (1 KiB of iovecs on the stack) */
 
 #define CHUNK_BYTES (16u << 20) /* target virtual size of one chunk */
 #define CHUNK_SLOTS_MAX 64
