@@ -90,6 +90,8 @@ typedef struct cio__wakeup {
 struct cio_loop {
     cio__handle *ready_head, **ready_tail; /* FIFO; runs a snapshot per iteration */
     size_t ready_len;
+    cio__handle *run_next;      /* the rest of the snapshot being run */
+    size_t run_left;
     cio__heap timers;
     uint64_t now_ns;
     bool now_stale;             /* now_ns is from an earlier iteration: reread it */
@@ -135,6 +137,19 @@ static inline uint64_t cio__loop_now(cio_loop *l)
         l->now_stale = false;
     }
     return l->now_ns;
+}
+
+/* The handle the ready phase runs next, if `fn` is its callback: taken
+ * off the snapshot (the caller runs it instead); NULL otherwise. Lets a
+ * yielding task switch straight to the next ready task. */
+static inline cio__handle *cio__loop_take_next(cio_loop *l, void (*fn)(cio__handle *))
+{
+    cio__handle *h = l->run_next;
+    if (!l->run_left || h->fn != fn)
+        return NULL;
+    l->run_next = h->next;
+    l->run_left--;
+    return h;
 }
 
 static inline void cio__timer_init(cio__timer *t, void (*fn)(cio__timer *))

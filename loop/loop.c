@@ -145,15 +145,16 @@ void cio__loop_ext_add(cio_loop *l, cio__loop_ext *e)
 
 static void run_ready(cio_loop *l)
 {
-    cio__handle *h = l->ready_head;
-    size_t n = l->ready_len;
+    l->run_next = l->ready_head; /* the snapshot, in the loop so tasks can take from it */
+    l->run_left = l->ready_len;
     l->ready_head = NULL;
     l->ready_tail = &l->ready_head;
     l->ready_len = 0;
-    while (n--) {
-        cio__handle *next = h->next;
+    while (l->run_left) {
+        cio__handle *h = l->run_next;
+        l->run_next = h->next;
+        l->run_left--;
         h->fn(h);
-        h = next;
     }
 }
 
