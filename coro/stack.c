@@ -11,7 +11,7 @@
 #define MADV_GUARD_INSTALL 102 /* Linux 6.13; absent from older headers */
 #endif
 #ifndef PIDFD_SELF
-#define PIDFD_SELF (-10000) /* Linux 6.13: process_madvise on the caller itself */
+#define PIDFD_SELF (-10000) /* recent kernels: "this thread", no pidfd needed */
 #endif
 
 #define TRIM_IOV 64 /* stacks given back per system call (1 KiB of iovecs on the stack) */
@@ -41,7 +41,8 @@ struct cio__stack_class {
 };
 
 /* Applies `advice` to n ranges in one process_madvise() call where the
- * kernel allows it on the caller itself (Linux 6.13); returns whether it
+ * kernel allows it on the caller itself (recent kernels: PIDFD_SELF and
+ * any advice for oneself; else -EBADF/-EINVAL and we stop trying); returns whether it
  * did. Stacks are given back and guarded in batches: one madvise() per
  * stack cost ~2 us each and dominated 100,000 concurrent sleeps. */
 static bool madvise_batch(cio__stack_pool *p, struct iovec *iov, size_t n, int advice)
