@@ -5,6 +5,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
+#include "sanitizer.h"
 #include "stack.h"
 
 #ifndef MADV_GUARD_INSTALL
@@ -90,6 +91,9 @@ int cio__stack_pool_init(cio__stack_pool *p, size_t default_size, size_t cache_m
     /* Each mprotect'd guard adds a mapping; leave most of the limit to the
      * rest of the process and fall back to canaries beyond this budget. */
     p->mprotect_budget = read_max_map_count() / 4;
+#ifdef CIO_HAVE_VALGRIND
+    p->no_batch = RUNNING_ON_VALGRIND; /* it does not know process_madvise */
+#endif
     return 0;
 }
 

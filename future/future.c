@@ -136,6 +136,26 @@ static void run_callbacks(cio__handle *h)
     cio__future_unref(f);
 }
 
+/* The task the ready phase would resume next by running a done future's
+ * callbacks, when the only callback is a parked task's wake-up: the handle
+ * is taken off the snapshot and its bookkeeping done here, as
+ * run_callbacks would. Dropping the callbacks' reference cannot free the
+ * future: the parked task's cio_await holds its own until it returns. */
+cio__task *cio__future_take_next_waker(cio_loop *l)
+{
+    cio__handle *h = l->run_left && l->run_next->fn == run_callbacks ? l->run_next : NULL;
+    cio_future *f = h ? cio__container_of(h, cio_future, cb_handle) : NULL;
+    if (!f || f->ncb != 1 || f->more || f->cb0.fn != cio__task_wake_parked || f->refs < 2)
+        return NULL;
+    cio__task *t = f->cb0.arg;
+    cio__loop_take_next(l, run_callbacks);
+    f->flags &= (uint8_t)~CIO_FF_CB_QUEUED;
+    f->ncb = 0;
+    f->more_cap = 0;
+    cio__future_unref(f);
+    return t;
+}
+
 int cio_future_set_result(cio_future *f, intptr_t result)
 {
     if (!f)

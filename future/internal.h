@@ -151,6 +151,30 @@ CIO_HIDDEN void cio__task_wake_parked(cio_future *f, void *arg);
 /* Parking without memory for a callback: yields until `f` is done. */
 CIO_HIDDEN void cio__task_park_polling(cio__task *t, cio_future *f);
 
+/* The running task (task.c); cio__task_current() outside this layer. */
+CIO_HIDDEN extern __thread cio__task *cio__tls_task;
+/* The task the ready phase would resume next, taken off its snapshot, if
+ * the next handle does nothing but resume one started task (its wake-up,
+ * or a done future whose only callback wakes it); else NULL. */
+CIO_HIDDEN cio__task *cio__task_take_next(cio_loop *l);
+/* For cio__task_take_next: the same for a future's callback handle. */
+CIO_HIDDEN cio__task *cio__future_take_next_waker(cio_loop *l);
+
+/* Switches from the running task `t`, which has queued or parked itself,
+ * straight to the task the loop would resume next when there is one (one
+ * switch instead of two, same order), else to the loop. */
+static inline void cio__task_switch_away(cio__task *t)
+{
+    cio__task *next = cio__task_take_next(t->fut.loop);
+    if (next) {
+        next->tstate = CIO_T_RUNNING;
+        cio__tls_task = next;
+        cio__coro_switch(&t->coro, &next->coro);
+    } else {
+        cio__coro_switch(&t->coro, &t->sched->thread_ctx);
+    }
+}
+
 /* Parks the current task until `f` is done (no reference consumed).
  * Inline so the switch sits in the awaiting function: each return between
  * a switch and the code it resumes is a return-stack misprediction. */
@@ -162,7 +186,7 @@ static inline void cio__task_park(cio__task *t, cio_future *f)
     }
     t->awaiting = f;
     t->tstate = CIO_T_PARKED;
-    cio__coro_switch(&t->coro, &t->sched->thread_ctx);
+    cio__task_switch_away(t);
     t->awaiting = NULL;
 }
 /* Removes `t` from its parent's list of held children. */

@@ -2,16 +2,17 @@
  *
  * A task is switched in from the loop's own stack (the ready phase) and
  * switches back there whenever it waits or ends, so the scheduler context is
- * always `sched->thread_ctx`. One shortcut: a yielding task whose successor
- * in the ready phase is a started task switches straight to it (same order,
- * one switch instead of two); the loop then learns from tls_task which task
- * came back to it. References: the spawner holds one, the running task
+ * always `sched->thread_ctx`. One shortcut: a task that yields or parks
+ * switches straight to the task the ready phase would resume next, if that
+ * is all the next handle would do (same order, one switch instead of two);
+ * the loop then learns from tls_task which task came back to it. References: the spawner holds one, the running task
  * holds one until its stack is given back (task_reap).
  */
 #include <string.h>
 #include "internal.h"
 
-static __thread cio__task *tls_task;
+__thread cio__task *cio__tls_task;
+#define tls_task cio__tls_task
 
 static int task_cancel(cio_future *f);
 static void task_destroy(cio_future *f);
@@ -131,13 +132,14 @@ void cio__task_park_polling(cio__task *t, cio_future *f)
 }
 
 /* The next handle of the running ready phase, if it resumes a started
- * task: taken off the snapshot. A yield then costs one context switch
- * instead of two (task -> loop -> task), in the same order. */
-static cio__task *take_next_started(cio_loop *l)
+ * task (or a parked one, see future.c): taken off the snapshot. */
+cio__task *cio__task_take_next(cio_loop *l)
 {
     cio__handle *h = l->run_left && l->run_next->fn == task_wake ? l->run_next : NULL;
     cio__task *n = h ? cio__container_of(h, cio__task, wake) : NULL;
-    if (!n || !n->started)
+    if (!h)
+        return cio__future_take_next_waker(l);
+    if (!n->started)
         return NULL;
     cio__loop_take_next(l, task_wake);
     return n;
@@ -151,14 +153,7 @@ int cio_yield(void)
     if (!t->cancel_pending) {
         t->tstate = CIO_T_READY;
         cio__loop_ready(t->fut.loop, &t->wake);
-        cio__task *next = take_next_started(t->fut.loop);
-        if (next) { /* what the loop would run next anyway: go straight there */
-            next->tstate = CIO_T_RUNNING;
-            tls_task = next;
-            cio__coro_switch(&t->coro, &next->coro);
-        } else {
-            cio__coro_switch(&t->coro, &t->sched->thread_ctx);
-        }
+        cio__task_switch_away(t);
     }
     if (!t->cancel_pending)
         return 0;

@@ -2,7 +2,8 @@
  * floating-point control words across switches, stacks reused after the
  * pool has given their memory back (batched trimming), many stacks from
  * fresh chunks (batched guards), sleeps never ending early with timer
- * slack, and loop time read lazily. */
+ * slack, loop time read lazily, and tasks handing the CPU straight to the
+ * next ready task (yield and await), with cancellation in the mix. */
 #include <time.h>
 #include "harness.h"
 
@@ -152,6 +153,64 @@ static void test_loop_time_fresh(void)
     CHECK_EQ(test_run(loop_time_fresh, NULL), 0);
 }
 
+enum { NOPPERS = 40, NOPS = 300 };
+static int g_done[NOPPERS];
+
+/* Awaits NOPS no-ops, counting them; yields now and then. */
+static intptr_t nopper(void *arg)
+{
+    int id = (int)(intptr_t)arg;
+    for (int i = 0; i < NOPS; i++) {
+        intptr_t r = CIO_AWAIT(cio_nop());
+        if (r == -ECANCELED)
+            return -ECANCELED;
+        CHECK_EQ(r, 0);
+        g_done[id]++;
+        if (i % 17 == id % 17 && cio_yield() == -ECANCELED)
+            return -ECANCELED;
+    }
+    return id;
+}
+
+/* Awaits a child that awaits a grandchild: task futures with one waiter. */
+static intptr_t chain(void *arg)
+{
+    intptr_t depth = (intptr_t)arg;
+    if (depth == 0)
+        return CIO_AWAIT(cio_nop()) == 0 ? 7 : -1;
+    return CIO_AWAIT(cio_spawn(chain, (void *)(depth - 1))) + 1;
+}
+
+static intptr_t handoff_main(void *arg)
+{
+    (void)arg;
+    cio_task *t[NOPPERS];
+    for (int i = 0; i < NOPPERS; i++)
+        t[i] = cio_spawn(nopper, (void *)(intptr_t)i);
+    cio_task *c = cio_spawn(chain, (void *)(intptr_t)20);
+    for (int i = 0; i < 5; i++)
+        CHECK_EQ(cio_yield(), 0);
+    for (int i = 0; i < NOPPERS; i += 7)
+        CHECK_EQ(cio_task_cancel(t[i]), 1);
+    for (int i = 0; i < NOPPERS; i++) {
+        intptr_t r = CIO_AWAIT(t[i]);
+        if (i % 7 == 0) {
+            CHECK_EQ(r, -ECANCELED);
+            CHECK(g_done[i] < NOPS);
+        } else {
+            CHECK_EQ(r, i);
+            CHECK_EQ(g_done[i], NOPS);
+        }
+    }
+    CHECK_EQ(CIO_AWAIT(c), 27);
+    return 0;
+}
+
+static void test_handoff_with_cancellation(void)
+{
+    CHECK_EQ(test_run(handoff_main, NULL), 0);
+}
+
 int main(void)
 {
     test_alloc_install();
@@ -159,6 +218,7 @@ int main(void)
     RUN(test_stacks_trimmed_and_reused);
     RUN(test_sleep_never_early);
     RUN(test_loop_time_fresh);
+    RUN(test_handoff_with_cancellation);
     CHECK_EQ(test_alloc_live(), 0);
     return 0;
 }
