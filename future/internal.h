@@ -165,7 +165,8 @@ CIO_HIDDEN cio__task *cio__future_take_next_waker(cio_loop *l);
  * switch instead of two, same order), else to the loop. */
 static inline void cio__task_switch_away(cio__task *t)
 {
-    cio__task *next = cio__task_take_next(t->fut.loop);
+    cio_loop *l = t->fut.loop;
+    cio__task *next = l->run_left ? cio__task_take_next(l) : NULL;
     if (next) {
         next->tstate = CIO_T_RUNNING;
         cio__tls_task = next;
