@@ -43,13 +43,16 @@ void cio__timers_run(cio_loop *l, uint64_t now)
     }
 }
 
-/* Nanoseconds until the earliest timer's deadline plus its slack, 0 if
- * that has passed, UINT64_MAX if there is no timer. */
+/* Nanoseconds until the earliest timer's deadline plus its slack; 0 if the
+ * deadline has passed (a due timer is never held back, so cio_sleep(0)
+ * stays immediate), UINT64_MAX if there is no timer. */
 uint64_t cio__timers_next(const cio_loop *l, uint64_t now)
 {
     const cio__heap_node *n = cio__heap_min(&l->timers);
     if (!n)
         return UINT64_MAX;
+    if (n->key <= now)
+        return 0;
     uint64_t slack = cio__container_of(n, const cio__timer, node)->slack_ns;
     uint64_t due = n->key > UINT64_MAX - slack ? UINT64_MAX : n->key + slack;
     return due > now ? due - now : 0;
