@@ -36,7 +36,7 @@ typedef struct cio__op {
     void (*complete)(struct cio__op *op, int res, unsigned cqe_flags);
     cio__list node;              /* pending-submit list while QUEUED */
     cio__list cancel_node;       /* pending-cancel list while a cancel waits for the ring */
-    struct __kernel_timespec ts; /* linked timeout, when has_timeout */
+    struct __kernel_timespec ts; /* linked timeout (absolute), when has_timeout */
     uint16_t gen;                /* bumped per use: user_data = gen << 48 | address */
     uint8_t state;
     bool has_timeout, cancel_requested;
@@ -99,10 +99,12 @@ struct cio_loop {
 
     struct io_uring ring;
     unsigned ring_flags, sq_entries, cq_entries;
+    size_t max_inflight;        /* cap on `inflight`; SIZE_MAX for none */
     bool ring_enabled;
     cio__list pending;          /* ops waiting for SQ space */
     cio__list cancels;          /* cancels waiting for SQ space */
     size_t inflight;            /* ops the kernel owes a final completion */
+    size_t cancelling;          /* of those, ops whose cancel was requested */
 
     cio__uhandle **uh_slots;    /* user handles by id (call_soon/later/at) */
     uint32_t *uh_free, uh_cap, uh_nfree, uh_used;
@@ -199,6 +201,9 @@ CIO_HIDDEN void cio__uhandles_free(cio_loop *l);
 CIO_HIDDEN void cio__uhandles_discard(cio_loop *l);
 /* Runs iterations while keep_going(arg) (and until stopped). 0 or -EPERM. */
 CIO_HIDDEN int cio__loop_run(cio_loop *l, bool (*keep_going)(void *), void *arg);
+/* Waits (up to 1 s) for the final completions of cancelled operations when
+ * they are all the kernel still owes: their owners have let go of them. */
+CIO_HIDDEN void cio__ring_settle_cancels(cio_loop *l);
 /* Cancels every operation in the ring (shutdown). */
 CIO_HIDDEN void cio__ring_cancel_all(cio_loop *l);
 /* An SQE for an internal request, or NULL when the SQ is full right now. */

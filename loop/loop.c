@@ -79,7 +79,7 @@ int cio_loop_new(cio_loop **out, const cio_loop_opts *opts)
 size_t cio_loop_alive(const cio_loop *l)
 {
     size_t sched = l->sched ? l->sched_hooks->alive(l->sched) : 0;
-    return sched + l->inflight + l->timers.len + l->ready_len + !cio__list_empty(&l->pending) +
+    return sched + (l->inflight - l->cancelling) + l->timers.len + l->ready_len + !cio__list_empty(&l->pending) +
            cio__wakeup_busy(l);
 }
 
@@ -102,6 +102,7 @@ int cio_loop_free(cio_loop *l)
         return cio__misuse(-EINVAL, "loop is NULL");
     if (l->running)
         return cio__misuse(-EPERM, "cannot free a running loop");
+    cio__ring_settle_cancels(l);
     if (cio_loop_alive(l)) {
         report_alive(l);
         return -EBUSY;

@@ -4,7 +4,9 @@
  * Invariants: an op's user_data is (gen << 48 | address), unique per use, so
  * a late CQE or a cancel never matches a newer use of the same record; an op
  * record stays owned by the kernel (INFLIGHT) until its final CQE; at most
- * cq_entries ops are in flight, so the CQ cannot overflow from our side.
+ * max_inflight ops are in flight. On kernels without IORING_FEAT_NODROP that
+ * is cq_entries, so the CQ cannot overflow and drop our completions; with
+ * NODROP the kernel queues what does not fit and reap() fetches it.
  */
 #include <string.h>
 #include <time.h>
@@ -42,6 +44,9 @@ int cio__ring_init(cio_loop *l)
             l->ring_flags = p.flags;
             l->cq_entries = p.cq_entries;
             l->sq_entries = p.sq_entries;
+            l->max_inflight = l->opts.max_inflight       ? l->opts.max_inflight
+                              : p.features & IORING_FEAT_NODROP ? SIZE_MAX
+                                                                : p.cq_entries;
             l->ring_enabled = !(p.flags & IORING_SETUP_R_DISABLED);
             return 0;
         }
@@ -94,8 +99,11 @@ int cio__op_set_timeout(cio__op *op, uint64_t timeout_ns)
 {
     if (op->state != CIO_OP_QUEUED)
         return -EINVAL;
-    op->ts.tv_sec = (long long)(timeout_ns / 1000000000ull);
-    op->ts.tv_nsec = (long long)(timeout_ns % 1000000000ull);
+    /* Absolute (CLOCK_MONOTONIC, io_uring's default clock): an op that waits
+     * in the queue for SQ space or an in-flight slot keeps its deadline. */
+    uint64_t at = cio__clock_ns() + (timeout_ns < UINT64_MAX / 2 ? timeout_ns : UINT64_MAX / 2);
+    op->ts.tv_sec = (long long)(at / 1000000000ull);
+    op->ts.tv_nsec = (long long)(at % 1000000000ull);
     op->has_timeout = true;
     return 0;
 }
@@ -116,6 +124,7 @@ void cio__op_cancel(cio_loop *l, cio__op *op)
         op->complete(op, -ECANCELED, 0);
     } else {
         cio__list_push_back(&l->cancels, &op->cancel_node);
+        l->cancelling++;
     }
 }
 
@@ -155,7 +164,7 @@ static bool flush_op(cio_loop *l, cio__op *op)
     if (op->has_timeout) {
         sqe->flags |= IOSQE_IO_LINK;
         struct io_uring_sqe *t = io_uring_get_sqe(&l->ring);
-        io_uring_prep_link_timeout(t, &op->ts, 0);
+        io_uring_prep_link_timeout(t, &op->ts, IORING_TIMEOUT_ABS);
         io_uring_sqe_set_data64(t, UD_IGNORE);
     }
     cio__list_remove(&op->node);
@@ -171,7 +180,7 @@ static void flush_queued(cio_loop *l)
     while (!cio__list_empty(&l->cancels))
         if (!flush_cancel(l, cio__container_of(l->cancels.next, cio__op, cancel_node)))
             return;
-    while (!cio__list_empty(&l->pending) && l->inflight < l->cq_entries)
+    while (!cio__list_empty(&l->pending) && l->inflight < l->max_inflight)
         if (!flush_op(l, cio__container_of(l->pending.next, cio__op, node)))
             return;
 }
@@ -192,8 +201,10 @@ static void complete_cqe(cio_loop *l, const struct io_uring_cqe *cqe)
     if (!(flags & IORING_CQE_F_MORE)) {
         op->state = CIO_OP_IDLE;
         l->inflight--;
-        if (op->cancel_requested)
+        if (op->cancel_requested) {
             cio__list_remove(&op->cancel_node); /* a cancel still queued: drop it */
+            l->cancelling--;
+        }
     }
     op->complete(op, cqe->res, flags);
 }
@@ -237,6 +248,13 @@ void cio__ring_poll(cio_loop *l, uint64_t timeout_ns)
         io_uring_submit_and_wait_timeout(&l->ring, &cqe, 1, &ts, NULL);
     }
     reap(l);
+}
+
+void cio__ring_settle_cancels(cio_loop *l)
+{
+    uint64_t until = cio__clock_ns() + 1000000000ull;
+    while (l->inflight && l->inflight == l->cancelling && cio__clock_ns() < until)
+        cio__ring_poll(l, 10000000ull);
 }
 
 void cio__ring_cancel_all(cio_loop *l)

@@ -74,6 +74,7 @@ cio_loop_opts test_loop_opts(void)
     else if (!strcmp(ring, "tiny")) {
         o.sq_entries = 2; /* forces the SQ-full and in-flight-cap paths */
         o.cq_entries = 4;
+        o.max_inflight = 4;
     }
     return o;
 }

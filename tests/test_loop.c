@@ -110,6 +110,67 @@ static intptr_t many_nops(void *arg)
 
 static void test_many_ops_in_flight(void) { CHECK_EQ(test_run(many_nops, NULL), 1000); }
 
+/* More operations parked in the kernel than the CQ has entries must not
+ * hold back a later one: with IORING_FEAT_NODROP the loop sets no cap, and a
+ * read on a second pipe completes while 3,000 reads wait on the first. */
+static intptr_t parked_reads(void *arg)
+{
+    enum { N = 3000 };
+    static char bytes[N];
+    static cio_future *r[N];
+    int idle[2], ping[2];
+    CHECK_EQ(pipe(idle), 0);
+    CHECK_EQ(pipe(ping), 0);
+    for (int i = 0; i < N; i++)
+        r[i] = cio_file_read(idle[0], &bytes[i], 1, -1);
+    CHECK_EQ(CIO_AWAIT(cio_sleep(1000000)), 0); /* all of them submitted and parked */
+    char c = 0;
+    cio_future *got = cio_with_timeout(cio_file_read(ping[0], &c, 1, -1), 2000000000ull);
+    CHECK_EQ(write(ping[1], "p", 1), 1);
+    CHECK_EQ(CIO_AWAIT(got), 1);
+    static char fill[N];
+    CHECK_EQ(write(idle[1], fill, N), N);
+    intptr_t sum = 0;
+    for (int i = 0; i < N; i++)
+        sum += CIO_AWAIT(r[i]);
+    for (int i = 0; i < 2; i++)
+        CHECK(close(idle[i]) == 0 && close(ping[i]) == 0);
+    return sum;
+}
+
+static void test_parked_ops_beyond_cq_size(void)
+{
+    if (test_loop_opts().max_inflight) {
+        printf("  (skipped: this configuration caps operations in flight)\n");
+        return;
+    }
+    CHECK_EQ(test_run(parked_reads, NULL), 3000);
+}
+
+/* A task cancels a read it no longer wants and returns: the loop's free
+ * waits for the kernel to confirm the cancel instead of reporting -EBUSY. */
+static int g_pipe[2];
+
+static intptr_t let_go(void *arg)
+{
+    (void)arg;
+    static char c;
+    cio_future *f = cio_file_read(g_pipe[0], &c, 1, -1);
+    CHECK_EQ(CIO_AWAIT(cio_nop()), 0); /* the read is in the kernel now */
+    cio_future_cancel(f);
+    cio_future_release(f);
+    return 7;
+}
+
+static void test_free_settles_cancelled_ops(void)
+{
+    CHECK_EQ(pipe(g_pipe), 0);
+    cio_loop *l = test_loop_new();
+    CHECK_EQ(cio_loop_run_until_complete(l, cio_spawn_ex(l, let_go, NULL, NULL)), 7);
+    CHECK_EQ(cio_loop_free(l), 0);
+    CHECK(close(g_pipe[0]) == 0 && close(g_pipe[1]) == 0);
+}
+
 static void *run_on_thread(void *arg)
 {
     cio_loop *l = arg;
@@ -150,6 +211,8 @@ int main(void)
     RUN(test_stop_interrupts_run_until_complete);
     RUN(test_ring_setup_matches_mode);
     RUN(test_many_ops_in_flight);
+    RUN(test_parked_ops_beyond_cq_size);
+    RUN(test_free_settles_cancelled_ops);
     RUN(test_created_here_run_there);
     RUN(test_bad_options);
     CHECK_EQ(test_alloc_live(), before);

@@ -28,6 +28,11 @@ typedef struct cio_loop_opts {
     enum cio_ring_mode ring_mode;
     size_t stack_size;          /* default task stack size; 0 means 128 KiB */
     size_t stack_cache;         /* idle stacks kept resident; 0 means 256 */
+    size_t max_inflight;        /* operations the kernel may owe at once; more
+                                   wait in the loop's queue. 0 means no limit
+                                   where the kernel keeps completions that do
+                                   not fit the CQ (IORING_FEAT_NODROP, Linux
+                                   5.5+), else cq_entries */
 } cio_loop_opts;
 
 /* Creates a loop. `opts` may be NULL for defaults. On success stores the loop
@@ -38,7 +43,9 @@ CIO_API int cio_loop_new(cio_loop **out, const cio_loop_opts *opts);
 
 /* Frees an idle loop. Returns 0, or -EBUSY (and frees nothing) while tasks,
  * operations, timers or callbacks are still alive; debug builds then print
- * what is alive. -EPERM if called while the loop runs. */
+ * what is alive. Cancelled operations still in the kernel are waited for
+ * (up to 1 s). -EPERM if called while the loop runs. Call it on the thread
+ * that ran the loop. */
 CIO_API int cio_loop_free(cio_loop *loop);
 
 /* Runs the loop until cio_loop_stop(). Returns 0, or -EPERM if a loop is
@@ -83,7 +90,10 @@ CIO_API uint64_t cio_loop_time_ns(const cio_loop *loop);
 CIO_API cio_loop *cio_loop_current(void);
 
 /* Number of live things keeping the loop busy: tasks, in-flight operations,
- * timers and scheduled callbacks. 0 means cio_loop_free will succeed. */
+ * timers and scheduled callbacks. Operations already being cancelled whose
+ * owner has let go (an idle connection curl dropped, say) are not counted:
+ * cio_loop_free waits for their final completion, which the kernel gives
+ * at once. 0 means cio_loop_free will succeed. */
 CIO_API size_t cio_loop_alive(const cio_loop *loop);
 
 /* The io_uring setup flags the ring ended up with (IORING_SETUP_*). */
