@@ -19,6 +19,7 @@ enum { CHUNK = 64 * 1024 };
 
 typedef struct site {
     int rootfd;
+    uint64_t delay_ns;
 } site;
 
 static const char *reason(int status)
@@ -132,6 +133,8 @@ static int send_body(cio_stream *s, int fd, uint64_t size)
 static int respond(const site *st, cio_stream *s, const http_request *req)
 {
     bool head = !strcmp(req->method, "HEAD");
+    if (st->delay_ns && CIO_AWAIT(cio_sleep(st->delay_ns)) < 0)
+        return -ECANCELED; /* the server is closing */
     if (!head && strcmp(req->method, "GET"))
         return send_error(s, 405, false, req->keep_alive);
     if (req->escapes)
@@ -176,18 +179,26 @@ static void site_free(void *ctx)
 int cio_http_static_start(const char *root, const char *host, uint16_t port, const cio_server_opts *opts,
                           cio_server **out)
 {
-    if (!root || !out)
-        return cio__misuse(-EINVAL, "root or out is NULL");
+    cio_http_static_opts o = { .server = opts ? *opts : (cio_server_opts){ 0 } };
+    return cio_http_static_start_ex(root, host, port, &o, out);
+}
+
+int cio_http_static_start_ex(const char *root, const char *host, uint16_t port, const cio_http_static_opts *opts,
+                             cio_server **out)
+{
+    if (!root || !out || !opts)
+        return cio__misuse(-EINVAL, "root, opts or out is NULL");
     site *st = cio__malloc(sizeof *st);
     if (!st)
         return -ENOMEM;
+    st->delay_ns = opts->delay_ns;
     st->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (st->rootfd < 0) {
         int err = -errno;
         cio__free(st);
         return err;
     }
-    int rc = cio_start_server(host, port, serve_conn, st, opts, out);
+    int rc = cio_start_server(host, port, serve_conn, st, &opts->server, out);
     if (rc < 0) {
         site_free(st);
         return rc;

@@ -124,6 +124,30 @@ static intptr_t http(void *arg)
 
 static void test_http_static(void) { CHECK_EQ(tu_run(http, NULL), 0); }
 
+/* delay_ns: each answer comes no sooner than the delay; closing the server
+ * while a handler waits out a delay ends it at once. */
+static intptr_t delayed(void *arg)
+{
+    (void)arg;
+    cio_server *srv;
+    CHECK_EQ(cio_http_static_start_ex(g_root, "127.0.0.1", 0, NULL, &srv), -EINVAL);
+    cio_http_static_opts o = { .delay_ns = CIO_MS(40) };
+    CHECK_EQ(cio_http_static_start_ex(g_root, "127.0.0.1", 0, &o, &srv), 0);
+    int fd = connect_to(cio_server_port(srv));
+    char body[16];
+    uint64_t t0 = cio_loop_time_ns(cio_loop_current());
+    CHECK_EQ(exchange(fd, "GET /hello.txt HTTP/1.1\r\n\r\n", body, sizeof body, NULL, NULL), 200);
+    CHECK(cio_loop_time_ns(cio_loop_current()) - t0 >= CIO_MS(40));
+    const char *req = "GET /hello.txt HTTP/1.1\r\n\r\n";
+    CHECK_EQ(CIO_AWAIT(cio_send(fd, req, strlen(req), 0)), (intptr_t)strlen(req));
+    CIO_AWAIT(cio_sleep(CIO_MS(5))); /* the handler is inside its delay */
+    CHECK_EQ(cio_server_close(srv, 0), 1); /* cancelled, not waited for */
+    close(fd);
+    return 0;
+}
+
+static void test_delay(void) { CHECK_EQ(tu_run(delayed, NULL), 0); }
+
 int main(void)
 {
     test_alloc_install();
@@ -143,6 +167,7 @@ int main(void)
     CHECK_EQ(symlink("/etc/hostname", p), 0);
     int fds = tu_count_fds();
     RUN(test_http_static);
+    RUN(test_delay);
     CHECK_EQ(tu_count_fds(), fds);
     CHECK_EQ(test_alloc_live(), 0);
     char cmd[128];

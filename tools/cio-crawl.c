@@ -5,9 +5,11 @@
  * through a Pool(n) with libcurl driven by io_uring, writes each body with
  * io_uring writes, checksums each file on the executor's threads, shows a
  * live progress bar on a terminal, verifies every checksum, and ends with
- * seed 001's comparison: the same crawl one file at a time.
+ * seed 001's comparison: the same crawl one file at a time. The local site
+ * answers each request after a few milliseconds (-l), a stand-in for the
+ * network latency that concurrency overlaps.
  *
- *   cio-crawl [-n N] [-f FILES] [-u URL_LIST] [-o DIR] [-q] [--no-compare]
+ *   cio-crawl [-n N] [-f FILES] [-l MS] [-u URL_LIST] [-o DIR] [-q] [--no-compare]
  */
 #include <dirent.h>
 #include <errno.h>
@@ -31,7 +33,7 @@ typedef struct item {
 } item;
 
 static struct {
-    size_t nfiles, concurrency;
+    size_t nfiles, concurrency, latency_ms;
     const char *urls, *outdir;
     bool quiet, compare;
     item *items;
@@ -40,7 +42,7 @@ static struct {
     uint64_t t0;
     bool tty, running;
     char tmp[64];
-} g = { .nfiles = 500, .concurrency = 16, .compare = true };
+} g = { .nfiles = 500, .concurrency = 16, .latency_ms = 3, .compare = true };
 
 /* ---- checksums (on the executor) ------------------------------------------------ */
 
@@ -243,12 +245,14 @@ static intptr_t run(void *arg)
     mkdir(out, 0755);
     if (!g.urls) {
         mkdir(site, 0755);
-        int rc = cio_http_static_start(site, "127.0.0.1", 0, NULL, &srv);
+        cio_http_static_opts so = { .delay_ns = CIO_MS(g.latency_ms) };
+        int rc = cio_http_static_start_ex(site, "127.0.0.1", 0, &so, &srv);
         if (rc < 0 || (rc = make_site(site, cio_server_port(srv))) < 0) {
             fprintf(stderr, "cio-crawl: cannot set up the site: %s\n", cio_strerror(rc));
             return rc;
         }
-        printf("serving %zu files on http://127.0.0.1:%u/ (cio's static server)\n", g.n, cio_server_port(srv));
+        printf("serving %zu files on http://127.0.0.1:%u/ (cio's static server, %zu ms latency)\n", g.n,
+               cio_server_port(srv), g.latency_ms);
     }
     for (size_t i = 0; i < g.n; i++) {
         const char *base = strrchr(g.items[i].url, '/');
@@ -274,8 +278,6 @@ static intptr_t run(void *arg)
         double t_again = crawl(g.concurrency, false);
         printf("seed 001 comparison: sequential %.3f s, concurrent (Pool(%zu)) %.3f s: %.2fx\n", t_seq,
                g.concurrency, t_again, t_seq / t_again);
-        if (!g.urls)
-            printf("(loopback has no network latency to overlap; examples/seed001_crawler shows it with some)\n");
     }
     if (srv)
         cio_server_close(srv, 0);
@@ -287,9 +289,10 @@ static intptr_t run(void *arg)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: cio-crawl [-n N] [-f FILES] [-u URL_LIST] [-o DIR] [-q] [--no-compare]\n"
+    fprintf(f, "usage: cio-crawl [-n N] [-f FILES] [-l MS] [-u URL_LIST] [-o DIR] [-q] [--no-compare]\n"
                "  -n, --concurrency N  downloads at once (Pool(N)); default 16\n"
                "  -f, --files N        size of the made-up site; default 500\n"
+               "  -l, --latency MS     the local site answers each request after MS ms; default 3\n"
                "  -u, --urls FILE      crawl these URLs (one per line) instead of the local site\n"
                "  -o, --output DIR     keep the downloads in DIR (default: a temporary directory)\n"
                "  -q, --quiet          no progress bar\n"
@@ -299,14 +302,16 @@ static void usage(FILE *f)
 static int parse(int argc, char **argv)
 {
     static const struct option longs[] = {
-        { "concurrency", 1, 0, 'n' }, { "files", 1, 0, 'f' }, { "urls", 1, 0, 'u' }, { "output", 1, 0, 'o' },
+        { "concurrency", 1, 0, 'n' }, { "files", 1, 0, 'f' }, { "latency", 1, 0, 'l' }, { "urls", 1, 0, 'u' },
+        { "output", 1, 0, 'o' },
         { "quiet", 0, 0, 'q' },       { "no-compare", 0, 0, 'C' }, { "help", 0, 0, 'h' }, { 0, 0, 0, 0 },
     };
     int c;
-    while ((c = getopt_long(argc, argv, "n:f:u:o:qh", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "n:f:l:u:o:qh", longs, NULL)) != -1) {
         switch (c) {
         case 'n': g.concurrency = strtoul(optarg, NULL, 10); break;
         case 'f': g.nfiles = strtoul(optarg, NULL, 10); break;
+        case 'l': g.latency_ms = strtoul(optarg, NULL, 10); break;
         case 'u': g.urls = optarg; break;
         case 'o': g.outdir = optarg; break;
         case 'q': g.quiet = true; break;

@@ -157,6 +157,17 @@ CIO_API intptr_t cio_server_close(cio_server *s, uint64_t grace_ns);
 CIO_API int cio_http_static_start(const char *root, const char *host, uint16_t port,
                                   const cio_server_opts *opts, cio_server **out);
 
+typedef struct cio_http_static_opts {
+    cio_server_opts server;
+    uint64_t delay_ns; /* wait this long before answering each request: a
+                          stand-in for network latency in tests and demos */
+} cio_http_static_opts;
+
+/* cio_http_static_start with more options; `opts` is required (zeroed
+ * fields mean defaults). Same returns. */
+CIO_API int cio_http_static_start_ex(const char *root, const char *host, uint16_t port,
+                                     const cio_http_static_opts *opts, cio_server **out);
+
 #ifdef __cplusplus
 }
 #endif
