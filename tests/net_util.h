@@ -38,16 +38,15 @@ static inline int tu_count_fds(void)
     return n - 3; /* ".", ".." and the DIR's own fd */
 }
 
-/* Like test_run, but the ring may keep `min_cq` operations in flight: the
- * loop caps in-flight ops at cq_entries, and servers park one receive per
- * idle connection. The "tiny" configuration keeps its 2-entry SQ (so the
- * SQ-full paths still run) with a larger CQ. */
-static inline intptr_t tu_run_cq(cio_task_fn fn, void *arg, unsigned min_cq)
+/* Like test_run, but the loop may keep at least `min_inflight` operations
+ * in the kernel: servers park one receive per idle connection, and the
+ * "tiny" configuration caps in-flight ops at 4 (its 2-entry SQ still runs
+ * the SQ-full paths). */
+static inline intptr_t tu_run_inflight(cio_task_fn fn, void *arg, size_t min_inflight)
 {
     cio_loop_opts o = test_loop_opts();
-    unsigned sq = o.sq_entries ? o.sq_entries : 256;
-    if ((o.cq_entries ? o.cq_entries : 4 * sq) < min_cq)
-        o.cq_entries = min_cq;
+    if (o.max_inflight && o.max_inflight < min_inflight)
+        o.max_inflight = min_inflight;
     cio_loop *l = NULL;
     int rc = cio_loop_new(&l, &o);
     if (rc == -ENOSYS || rc == -EPERM) {
@@ -60,6 +59,6 @@ static inline intptr_t tu_run_cq(cio_task_fn fn, void *arg, unsigned min_cq)
     return r;
 }
 
-static inline intptr_t tu_run(cio_task_fn fn, void *arg) { return tu_run_cq(fn, arg, 1024); }
+static inline intptr_t tu_run(cio_task_fn fn, void *arg) { return tu_run_inflight(fn, arg, 1024); }
 
 #endif

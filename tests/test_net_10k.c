@@ -102,7 +102,7 @@ int main(void)
     if (pid == 0)
         child();
     test_alloc_install();
-    CHECK_EQ(tu_run_cq(parent, NULL, 4 * N), 0);
+    CHECK_EQ(tu_run_inflight(parent, NULL, 4 * N), 0);
     int status;
     CHECK_EQ(waitpid(pid, &status, 0), pid);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
