@@ -3,7 +3,8 @@
  * flight (default 16). INFLIGHT tasks each own one buffer and loop: take
  * the next unread offset, CIO_AWAIT(cio_file_read(fd, buf, CHUNK, off)),
  * repeat — so a read is refilled as soon as one completes and the loop
- * submits them together. The data is not touched after the read (dd and
+ * submits them together. The buffers are allocated before the clock
+ * starts, as in the liburing peer. The data is not touched after the read (dd and
  * cat only copy it to /dev/null either). Timed from open to close.
  * Prints bytes, seconds and GB/s (10^9 bytes per second).
  * Usage: bench_file_read_cio FILE [CHUNK=131072] [INFLIGHT=16]
@@ -14,6 +15,8 @@
 #include "bench.h"
 
 typedef struct job {
+    char **bufs;        /* one per reader, allocated before the clock starts */
+    long nbufs;         /* readers started so far (each takes the next buffer) */
     int fd;
     size_t chunk;
     int64_t next, size; /* the next offset to read; the file's size */
@@ -24,9 +27,7 @@ typedef struct job {
 static intptr_t reader(void *arg)
 {
     job *j = arg;
-    char *buf = aligned_alloc(4096, j->chunk);
-    if (!buf)
-        return -ENOMEM;
+    char *buf = j->bufs[j->nbufs++];
     while (j->next < j->size && !j->err) {
         int64_t off = j->next;
         j->next += (int64_t)j->chunk;
@@ -36,7 +37,6 @@ static intptr_t reader(void *arg)
         else
             j->bytes += n;
     }
-    free(buf);
     return 0;
 }
 
@@ -47,6 +47,10 @@ static intptr_t main_task(void *arg)
     long inflight = argv[2] && argv[3] ? strtol(argv[3], NULL, 0) : 16;
     if (chunk < 1 || inflight < 1 || inflight > 4096)
         return -EINVAL;
+    char **bufs = calloc((size_t)inflight, sizeof *bufs);
+    for (long i = 0; i < inflight; i++)
+        if (!(bufs[i] = aligned_alloc(4096, (size_t)chunk)))
+            return -ENOMEM;
     uint64_t t0 = bench_now_ns();
     intptr_t fd = CIO_AWAIT(cio_file_open(argv[1], O_RDONLY, 0));
     if (fd < 0) {
@@ -57,7 +61,7 @@ static intptr_t main_task(void *arg)
     intptr_t rc = CIO_AWAIT(cio_file_fstatx((int)fd, STATX_SIZE, &st));
     if (rc < 0)
         return rc;
-    job j = { .fd = (int)fd, .chunk = (size_t)chunk, .size = (int64_t)st.stx_size };
+    job j = { .bufs = bufs, .fd = (int)fd, .chunk = (size_t)chunk, .size = (int64_t)st.stx_size };
     cio_task **ts = calloc((size_t)inflight, sizeof *ts);
     for (long i = 0; i < inflight; i++)
         ts[i] = cio_spawn(reader, &j);
@@ -66,6 +70,9 @@ static intptr_t main_task(void *arg)
     CIO_AWAIT(cio_file_close((int)fd));
     uint64_t ns = bench_now_ns() - t0;
     free(ts);
+    for (long i = 0; i < inflight; i++)
+        free(bufs[i]);
+    free(bufs);
     if (j.err) {
         fprintf(stderr, "file_read_cio: %s\n", cio_strerror(j.err));
         return j.err;

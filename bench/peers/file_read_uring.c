@@ -91,5 +91,8 @@ int main(int argc, char **argv)
     printf("impl=liburing bytes=%lld chunk=%ld inflight=%ld seconds=%.3f gb_per_s=%.3f\n", bytes, chunk, inflight,
            (double)ns / 1e9, (double)bytes / (double)ns);
     io_uring_queue_exit(&ring);
+    for (long i = 0; i < inflight; i++)
+        free(bufs[i]);
+    free(bufs);
     return 0;
 }
