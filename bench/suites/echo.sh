@@ -23,9 +23,11 @@ stop_server() {
 }
 trap 'stop_server; rm -rf "$tmp"' EXIT
 
-# cpu_ticks PID: user + system CPU of the process so far, in clock ticks.
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
-HZ=$(getconf CLK_TCK)
+# cpu_ns PID: CPU time of all the process's threads so far, in ns (the
+# scheduler's exact run time from schedstat, not tick-sampled like
+# /proc/PID/stat, whose 10 ms ticks misattribute a server that sleeps and
+# wakes 100,000 times a second).
+cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f", s }'; }
 
 # run NAME CMD...: starts the server (it picks a free port and prints
 # "listening port=N" when ready), runs the load against it, stops it and
@@ -51,14 +53,14 @@ run() {
     return
   fi
   local out c0 c1 t0 t1
-  c0=$(cpu_ticks "$pid"); t0=$(date +%s%N)
+  c0=$(cpu_ns "$pid"); t0=$(date +%s%N)
   out=$(taskset -c "$LOAD_CPU" "$BENCH_BIN/bench_echo_load" 127.0.0.1 "$port" "$CONNS" "$SECS" "$MSG" || echo "rtt_per_s=0 p99_us=0")
-  c1=$(cpu_ticks "$pid"); t1=$(date +%s%N)
+  c1=$(cpu_ns "$pid"); t1=$(date +%s%N)
   stop_server
   local all; all=$(field rtts_with_warmup "$out")
   printf '%-9s %s server_cpu_pct=%s server_cpu_us_per_rtt=%s\n' "$name" "$out" \
-    "$(awk -v c=$((c1 - c0)) -v hz="$HZ" -v ns=$((t1 - t0)) 'BEGIN { printf "%.0f", 100 * c / hz / (ns / 1e9) }')" \
-    "$(awk -v c=$((c1 - c0)) -v hz="$HZ" -v n="${all:-0}" 'BEGIN { if (n > 0) printf "%.2f", c / hz * 1e6 / n; else print "n/a" }')"
+    "$(awk -v c=$((c1 - c0)) -v ns=$((t1 - t0)) 'BEGIN { printf "%.0f", 100 * c / ns }')" \
+    "$(awk -v c=$((c1 - c0)) -v n="${all:-0}" 'BEGIN { if (n > 0) printf "%.2f", c / 1e3 / n; else print "n/a" }')"
 }
 
 # ECHO_ROUNDS rounds (default 2) over all servers, in turn, so that a burst
@@ -89,14 +91,17 @@ for round in $(seq "${ECHO_ROUNDS:-2}"); do
   done
 done
 
-# the table (best round of each server)
+# the table (best round of each server). cio/server compares round trips/s;
+# cpu server/cio compares the server's CPU per round trip (> 1: cio needs
+# less), which the other work on a shared machine disturbs less.
 rate() { field rtt_per_s "${best[$1]:-}" | grep . || echo 0; }
+cpu() { field server_cpu_us_per_rtt "${best[$1]:-}" | grep . || echo 0; }
 echo
-printf '%-9s %10s %9s %9s %13s %11s\n' server rtt/s p50_us p99_us cpu_us/rtt cio/server
+printf '%-9s %10s %9s %9s %11s %11s %15s\n' server rtt/s p50_us p99_us cpu_us/rtt cio/server "cpu server/cio"
 c=$(rate cio)
 for s in "${servers[@]}"; do
-  printf '%-9s %10s %9s %9s %13s %11s\n' "$s" "$(rate "$s")" "$(field p50_us "${best[$s]}")" \
-    "$(field p99_us "${best[$s]}")" "$(field server_cpu_us_per_rtt "${best[$s]}")" "$(ratio "$c" "$(rate "$s")")"
+  printf '%-9s %10s %9s %9s %11s %11s %15s\n' "$s" "$(rate "$s")" "$(field p50_us "${best[$s]}")" \
+    "$(field p99_us "${best[$s]}")" "$(cpu "$s")" "$(ratio "$c" "$(rate "$s")")" "$(ratio "$(cpu "$s")" "$(cpu cio)")"
 done
 line="result echo conns=$CONNS msgsize=$MSG seconds=$SECS cio_rtt_per_s=$c cio_p99_us=$(field p99_us "${best[cio]}")"
 line+=" cio_raw_rtt_per_s=$(rate cio_raw)"
@@ -104,4 +109,7 @@ line+=" cio_over_liburing=$(ratio "$c" "$(rate liburing)") (target>=0.95)"
 line+=" cio_over_libuv=$(ratio "$c" "$(rate libuv)") (target>=1.3)"
 line+=" cio_over_asyncio=$(ratio "$c" "$(rate asyncio)") (target>=3)"
 [ -n "${best[uvloop]:-}" ] && line+=" cio_over_uvloop=$(ratio "$c" "$(rate uvloop)")"
+line+=" cpu_per_rtt_liburing_over_cio=$(ratio "$(cpu liburing)" "$(cpu cio)")"
+line+=" cpu_per_rtt_libuv_over_cio=$(ratio "$(cpu libuv)" "$(cpu cio)")"
+line+=" cpu_per_rtt_asyncio_over_cio=$(ratio "$(cpu asyncio)" "$(cpu cio)")"
 echo "$line"
