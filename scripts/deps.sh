@@ -6,7 +6,7 @@ base=(build-essential cmake pkg-config liburing-dev libcurl4-openssl-dev)
 case "${1:-build}" in
   build|demo) want=("${base[@]}") ;;
   test) want=("${base[@]}" valgrind python3 gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user) ;;
-  bench) want=("${base[@]}" libuv1-dev python3 python3-gevent python3-aiohttp golang-go nginx-light curl) ;;
+  bench) want=("${base[@]}" libuv1-dev python3 python3-gevent python3-aiohttp python3-uvloop golang-go nginx-light curl) ;;
   *) echo "usage: $0 [build|test|bench|demo]" >&2; exit 2 ;;
 esac
 missing=()
