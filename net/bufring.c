@@ -13,6 +13,7 @@
  * (hence every multishot receive that may write a buffer) has ended.
  */
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include "bufring.h"
@@ -35,8 +36,8 @@ static void bufring_destroy(cio__loop_ext *e)
  * empty ring), else the default. 0 when CIO_FASTRECV=0 disables the path. */
 static unsigned nbufs_wanted(void)
 {
-    const char *off = getenv("CIO_FASTRECV");
-    if (off && off[0] == '0')
+    const char *mode = getenv("CIO_FASTRECV");
+    if (mode && mode[0] == '0')
         return 0;
     const char *e = getenv("CIO_FASTRECV_BUFS");
     long n = e ? strtol(e, NULL, 10) : DEFAULT_NBUFS;
@@ -84,6 +85,8 @@ cio__bufring *cio__bufring_get(cio_loop *l)
         unsigned n = nbufs_wanted();
         if (n)
             setup(p, n); /* on failure p->br stays NULL: the plain path, for good */
+        const char *mode = getenv("CIO_FASTRECV");
+        p->no_cap = mode && !strcmp(mode, "nocap"); /* tests: behave as before 6.16 */
         cio__loop_ext_add(l, &p->ext);
     }
     return p->br && !p->broken ? p : NULL;

@@ -13,6 +13,7 @@ typedef struct cio__bufring {
     size_t map_len;
     unsigned nbufs, bufsz, mask;
     bool broken;                    /* the kernel refused multishot recv: stop using it */
+    bool no_cap;                    /* ... refused a byte limit on it (before 6.16) */
     uint64_t nobufs;                /* multishot receives ended by an empty ring */
 } cio__bufring;
 
@@ -20,7 +21,8 @@ typedef struct cio__bufring {
 #define CIO__BUFRING_BGID 1
 
 /* The pool of loop `l`, created on first use (loop thread). Returns NULL
- * when the fast path is unavailable: disabled with CIO_FASTRECV=0, no
+ * when the fast path is unavailable: disabled with CIO_FASTRECV=0 (and
+ * CIO_FASTRECV=nocap acts as a kernel without multishot byte limits), no
  * memory, or the kernel refused the registration (older than 5.19). The
  * answer is remembered: a refused loop is not asked again. */
 CIO_HIDDEN cio__bufring *cio__bufring_get(cio_loop *l);

@@ -4,9 +4,11 @@
  * the ring at once, so buffers are never held by slow readers.
  *
  * Invariants: only the reader arms the multishot (fill), never while a
- * plain recv into rbuf is in flight; it is cancelled when rbuf holds the
- * stream's limit (backpressure: a fast peer cannot grow memory without
- * bound) and re-armed when the reader wants more. A dead stream stays
+ * plain recv into rbuf is in flight. Backpressure: each arming asks the
+ * kernel to stop after the bytes rbuf may still take below the stream's
+ * limit (Linux >= 6.16), and the multishot is cancelled when rbuf reaches
+ * the limit anyway (older kernels: bounded then by what the kernel had
+ * queued when the cancel landed); the reader re-arms when it wants more. A dead stream stays
  * allocated until the multishot's final CQE (mrecv_done frees it).
  */
 #include <string.h>
@@ -70,6 +72,8 @@ static void mrecv_done(cio_future *f, void *arg)
     if (r == -ENOBUFS) {
         s->nobufs = true; /* the reader does one plain recv, then re-arms */
         s->pool->nobufs++;
+    } else if ((r == -EINVAL || r == -EOPNOTSUPP) && s->capped) {
+        s->pool->no_cap = true; /* no byte limit before 6.16: re-armed without one */
     } else if (r == -EINVAL || r == -EOPNOTSUPP) {
         s->pool->broken = true; /* no multishot recv in this kernel: plain from now on */
         s->pool = NULL;
@@ -81,7 +85,10 @@ static void mrecv_done(cio_future *f, void *arg)
 
 static void arm(cio_stream *s)
 {
-    cio_future *f = cio__recv_multishot(s->fd, CIO__BUFRING_BGID, on_data, s);
+    size_t room = high_mark(s) > buffered(s) ? high_mark(s) - buffered(s) : s->pool->bufsz;
+    s->capped = !s->pool->no_cap;
+    unsigned cap = s->capped ? (unsigned)(room < UINT32_MAX ? room : UINT32_MAX) : 0;
+    cio_future *f = cio__recv_multishot(s->fd, CIO__BUFRING_BGID, cap, on_data, s);
     if (cio_future_done(f) || cio_future_add_done_callback(f, mrecv_done, s) < 0) {
         intptr_t r = cio_future_done(f) ? cio_future_result(f) : -ENOMEM;
         cio_future_cancel(f);

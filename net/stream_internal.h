@@ -29,6 +29,7 @@ struct cio_stream {
     cio_future *mrecv;  /* the multishot in flight (our reference), or NULL */
     cio_future *rwait;  /* the reader waits here for data or the multishot's end */
     bool nobufs;        /* the last multishot found the ring empty: recv once */
+    bool capped;        /* the multishot in flight has a byte limit */
 };
 
 /* Frees a dead stream once no op of its is in flight (stream.c). */
