@@ -87,6 +87,8 @@ static intptr_t fill(cio_stream *s, size_t want, uint64_t deadline)
 static size_t take(cio_stream *s, void *buf, size_t n)
 {
     size_t k = buffered(s) < n ? buffered(s) : n;
+    if (k == 0)
+        return 0; /* rbuf may still be NULL */
     memcpy(buf, s->rbuf + s->rstart, k);
     s->rstart += k;
     return k;
