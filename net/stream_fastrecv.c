@@ -1,14 +1,19 @@
 /* net/stream_fastrecv.c — the server fast receive path: one multishot recv
  * per stream selecting buffers from the loop's buffer ring (bufring.c).
  * Each completion's bytes are copied into rbuf and the buffer goes back to
- * the ring at once, so buffers are never held by slow readers.
+ * the ring at once, so buffers are never held by slow readers, and a
+ * reader waiting with nothing buffered gives rbuf back: an idle connection
+ * holds no receive memory (the plain path keeps rbuf, 16 KiB or more,
+ * under its parked recv).
  *
  * Invariants: only the reader arms the multishot (fill), never while a
  * plain recv into rbuf is in flight. Backpressure: each arming asks the
  * kernel to stop after the bytes rbuf may still take below the stream's
  * limit (Linux >= 6.16), and the multishot is cancelled when rbuf reaches
  * the limit anyway (older kernels: bounded then by what the kernel had
- * queued when the cancel landed); the reader re-arms when it wants more. A dead stream stays
+ * queued when the cancel landed); the reader re-arms when it wants more,
+ * or as soon as it has taken rbuf down to half the limit, so a bulk sender
+ * is not stalled for a round trip whenever the limit is reached. A dead stream stays
  * allocated until the multishot's final CQE (mrecv_done frees it).
  */
 #include <string.h>
@@ -105,6 +110,11 @@ intptr_t cio__stream_fill_fast(cio_stream *s, uint64_t deadline)
         arm(s);
     if (s->rerr)
         return 0;
+    if (buffered(s) == 0 && s->rbuf) { /* idle: hold no memory until bytes come */
+        cio__free(s->rbuf);
+        s->rbuf = NULL;
+        s->rcap = s->rstart = s->rend = 0;
+    }
     size_t before = buffered(s);
     s->rwait = cio_future_new(s->loop);
     intptr_t r = cio_await(cio__stream_timed(cio_future_retain(s->rwait), deadline));
@@ -113,6 +123,12 @@ intptr_t cio__stream_fill_fast(cio_stream *s, uint64_t deadline)
     if (r < 0)
         return r; /* what arrived stays buffered */
     return (intptr_t)(buffered(s) - before);
+}
+
+void cio__stream_fast_refill(cio_stream *s)
+{
+    if (!s->mrecv && !s->eof && !s->rerr && !s->nobufs && !s->dead && buffered(s) <= high_mark(s) / 2)
+        arm(s);
 }
 
 void cio__stream_fast_stop(cio_stream *s)

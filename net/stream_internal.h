@@ -41,6 +41,9 @@ CIO_HIDDEN int cio__stream_make_room(cio_stream *s, size_t want);
  * -ECANCELED), or 0 when nothing arrived: end of stream, a sticky error or
  * the multishot's end (the caller looks at eof, rerr and nobufs). */
 CIO_HIDDEN intptr_t cio__stream_fill_fast(cio_stream *s, uint64_t deadline);
+/* Fast path, after the reader took bytes: re-arms a multishot that ended
+ * at the limit once rbuf is down to half of it. */
+CIO_HIDDEN void cio__stream_fast_refill(cio_stream *s);
 /* Fast path: stops the multishot (abort). */
 CIO_HIDDEN void cio__stream_fast_stop(cio_stream *s);
 

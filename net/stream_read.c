@@ -91,6 +91,8 @@ static size_t take(cio_stream *s, void *buf, size_t n)
         return 0; /* rbuf may still be NULL */
     memcpy(buf, s->rbuf + s->rstart, k);
     s->rstart += k;
+    if (s->pool)
+        cio__stream_fast_refill(s);
     return k;
 }
 
