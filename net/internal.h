@@ -23,6 +23,7 @@ struct cio__netop {
     cio_future fut;
     cio__op op;
     bool deadline, multishot;
+    unsigned cqe_flags;        /* multishot: the flags of the CQE on_item sees */
     /* Multishot: called for every CQE carrying a result (F_MORE or not). */
     void (*on_item)(cio__netop *n, int res);
     /* Called with the final result before the future completes; may change it. */
@@ -57,7 +58,16 @@ CIO_HIDDEN void cio__net_tune(int fd);
  * kernel stopping it: 0). */
 CIO_HIDDEN cio_future *cio__accept_multishot(int fd, void (*on_item)(cio__netop *, int), void *ctx);
 
-/* Streams (stream.c) used by the server. */
-CIO_HIDDEN cio_stream *cio__stream_new_limit(int fd, size_t limit);
+/* Multishot recv on `fd` selecting buffers from group `bgid`: on_item(n,
+ * bytes or 0 at end of stream) per CQE, with n->cqe_flags carrying the
+ * buffer id; the future completes when the multishot ends (an error such as
+ * -ENOBUFS, cancellation, or 0). `cap` > 0 ends it after that many bytes
+ * (Linux >= 6.16; older kernels refuse it with -EINVAL). */
+CIO_HIDDEN cio_future *cio__recv_multishot(int fd, uint16_t bgid, unsigned cap,
+                                           void (*on_item)(cio__netop *, int), void *ctx);
+
+/* Streams (stream.c) used by the server; `fast` asks for the fast receive
+ * path (a multishot recv into the loop's buffer ring) where available. */
+CIO_HIDDEN cio_stream *cio__stream_new_server(int fd, size_t limit, bool fast);
 
 #endif

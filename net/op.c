@@ -11,6 +11,7 @@ static void netop_complete(cio__op *op, int res, unsigned flags)
     cio__netop *n = cio__container_of(op, cio__netop, op);
     bool more = flags & IORING_CQE_F_MORE;
     if (n->multishot && (more || res >= 0)) {
+        n->cqe_flags = flags;
         n->on_item(n, res);
         if (more)
             return;
@@ -63,6 +64,7 @@ cio__netop *cio__netop_new(const char *func, cio_future **fail)
     }
     cio__op_init(&n->op, netop_complete);
     n->deadline = n->multishot = false;
+    n->cqe_flags = 0;
     n->on_item = NULL;
     n->on_final = NULL;
     n->ctx = NULL;

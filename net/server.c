@@ -78,7 +78,7 @@ static void conn_start(cio_server *s, int fd)
     if (s->addr.ss.ss_family != AF_UNIX)
         cio__net_tune(fd); /* TCP_NODELAY: the writer already batches */
     conn *c = cio__calloc(1, sizeof *c);
-    cio_stream *st = c ? cio__stream_new_limit(fd, s->opts.read_limit) : NULL;
+    cio_stream *st = c ? cio__stream_new_server(fd, s->opts.read_limit, !s->opts.plain_recv) : NULL;
     cio_task *t = st ? cio_spawn_ex(s->loop, conn_main, c,
                                     &(cio_task_opts){ .name = "conn", .stack_size = s->opts.handler_stack_size })
                      : NULL;

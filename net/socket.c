@@ -60,6 +60,20 @@ cio_future *cio__accept_multishot(int fd, void (*on_item)(cio__netop *, int), vo
     return cio__netop_submit(n);
 }
 
+cio_future *cio__recv_multishot(int fd, uint16_t bgid, unsigned cap,
+                                void (*on_item)(cio__netop *, int), void *ctx)
+{
+    START(n);
+    io_uring_prep_recv_multishot(&n->op.sqe, fd, NULL, 0, 0);
+    n->op.sqe.flags |= IOSQE_BUFFER_SELECT;
+    n->op.sqe.buf_group = bgid;
+    n->op.sqe.file_index = cap; /* sqe->optlen in newer headers: the byte limit */
+    n->multishot = true;
+    n->on_item = on_item;
+    n->ctx = ctx;
+    return cio__netop_submit(n);
+}
+
 cio_future *cio_recv(int fd, void *buf, size_t len, int flags)
 {
     if (!buf && len)

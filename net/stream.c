@@ -4,8 +4,8 @@
  * Writer invariant: `out` is the buffer the kernel may be reading (a send
  * is in flight iff s->send != NULL) and is never resized or freed while it
  * is; writes append to `acc`, and the two swap when `out` is fully sent.
- * A stream aborted with a send in flight is marked dead and freed by that
- * send's completion, never before.
+ * A stream aborted with a send or a multishot receive in flight is marked
+ * dead and freed by the last of their completions, never before.
  */
 #include <string.h>
 #include <unistd.h>
@@ -13,9 +13,12 @@
 
 enum { DEFAULT_LIMIT = 64 * 1024, DEFAULT_HIGH = 64 * 1024 };
 
-cio_stream *cio__stream_new_limit(int fd, size_t limit)
+cio_stream *cio__stream_new_server(int fd, size_t limit, bool fast)
 {
-    return cio_stream_new(fd, &(cio_stream_opts){ .limit = limit });
+    cio_stream *s = cio_stream_new(fd, &(cio_stream_opts){ .limit = limit });
+    if (s && fast)
+        s->pool = cio__bufring_get(s->loop);
+    return s;
 }
 
 cio_stream *cio_stream_new(int fd, const cio_stream_opts *opts)
@@ -58,8 +61,10 @@ cio_future *cio__stream_timed(cio_future *f, uint64_t deadline)
 
 size_t cio_stream_buffered(const cio_stream *s) { return s->out_len - s->out_off + s->acc_len; }
 
-static void free_stream(cio_stream *s)
+void cio__stream_reap(cio_stream *s)
 {
+    if (!s->dead || s->send || s->mrecv)
+        return;
     cio__free(s->rbuf);
     cio__free(s->out);
     cio__free(s->acc);
@@ -103,7 +108,7 @@ static void send_done(cio_future *f, void *arg)
     cio_future_release(f);
     s->send = NULL;
     if (s->dead) {
-        free_stream(s);
+        cio__stream_reap(s);
         return;
     }
     if (r <= 0) {
@@ -202,12 +207,11 @@ void cio_stream_abort(cio_stream *s)
     if (!s)
         return;
     close(s->fd); /* an op in flight holds its own file reference */
-    if (s->send) {
-        s->dead = true; /* send_done frees it */
+    s->dead = true; /* freed now, or by the completion of the last op in flight */
+    if (s->send)
         cio_future_cancel(s->send);
-        return;
-    }
-    free_stream(s);
+    cio__stream_fast_stop(s);
+    cio__stream_reap(s);
 }
 
 int cio_stream_close(cio_stream *s)

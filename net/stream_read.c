@@ -2,7 +2,9 @@
  *
  * Invariant: only one task reads at a time (s->reading), so at most one
  * receive into rbuf is in flight and rbuf may be moved or grown between
- * receives. End of stream and receive errors are sticky.
+ * receives. End of stream and receive errors are sticky. On the fast path
+ * (s->pool) data lands in rbuf from completions (stream_fastrecv.c), so
+ * every read goes through rbuf, never straight into the caller's buffer.
  */
 #include <string.h>
 #include "stream_internal.h"
@@ -12,7 +14,7 @@ enum { FIRST_RBUF = 16 * 1024 };
 static size_t buffered(const cio_stream *s) { return s->rend - s->rstart; }
 
 /* Makes room for at least `want` buffered bytes (compacting, then growing). */
-static int make_room(cio_stream *s, size_t want)
+int cio__stream_make_room(cio_stream *s, size_t want)
 {
     if (s->rstart == s->rend)
         s->rstart = s->rend = 0;
@@ -36,14 +38,40 @@ static int make_room(cio_stream *s, size_t want)
     return 0;
 }
 
+/* The fast path's fill: waits for the multishot until data arrives, or
+ * returns 1 with *fallback set when a plain recv must be done instead. */
+static intptr_t fill_fast(cio_stream *s, uint64_t deadline, bool *fallback)
+{
+    for (;;) {
+        if (s->rerr)
+            return s->rerr;
+        if (s->eof)
+            return 0;
+        if (!s->pool || (s->nobufs && !s->mrecv)) {
+            s->nobufs = false; /* one plain recv, then the multishot again */
+            *fallback = true;
+            return 1;
+        }
+        intptr_t r = cio__stream_fill_fast(s, deadline);
+        if (r != 0)
+            return r;
+    }
+}
+
 /* One receive into the buffer. Returns bytes (0 at end of stream) or -errno. */
 static intptr_t fill(cio_stream *s, size_t want, uint64_t deadline)
 {
+    bool fallback = false;
+    if (s->pool) {
+        intptr_t r = fill_fast(s, deadline, &fallback);
+        if (!fallback)
+            return r;
+    }
     if (s->rerr)
         return s->rerr;
     if (s->eof)
         return 0;
-    int rc = make_room(s, want);
+    int rc = cio__stream_make_room(s, want);
     if (rc < 0)
         return rc;
     intptr_t r = cio_await(cio__stream_timed(cio_recv(s->fd, s->rbuf + s->rend, s->rcap - s->rend, 0), deadline));
@@ -59,8 +87,12 @@ static intptr_t fill(cio_stream *s, size_t want, uint64_t deadline)
 static size_t take(cio_stream *s, void *buf, size_t n)
 {
     size_t k = buffered(s) < n ? buffered(s) : n;
+    if (k == 0)
+        return 0; /* rbuf may still be NULL */
     memcpy(buf, s->rbuf + s->rstart, k);
     s->rstart += k;
+    if (s->pool)
+        cio__stream_fast_refill(s);
     return k;
 }
 
@@ -89,7 +121,7 @@ intptr_t cio_stream_read(cio_stream *s, void *buf, size_t n)
         return leave(s, (intptr_t)take(s, buf, n));
     if (s->rerr || s->eof)
         return leave(s, s->rerr);
-    if (n >= FIRST_RBUF) { /* big read: straight into the caller's buffer */
+    if (n >= FIRST_RBUF && !s->pool) { /* big read: straight into the caller's buffer */
         intptr_t r = cio_await(cio__stream_timed(cio_recv(s->fd, buf, n, 0), cio__stream_deadline(s)));
         if (r == 0)
             s->eof = true;
@@ -109,7 +141,8 @@ intptr_t cio_stream_readexactly(cio_stream *s, void *buf, size_t n)
     uint64_t deadline = cio__stream_deadline(s);
     size_t got = take(s, buf, n);
     while (got < n) {
-        intptr_t r = s->rerr ? s->rerr : s->eof ? 0
+        bool fast = s->pool; /* fill may drop to the plain path, into rbuf still */
+        intptr_t r = fast ? fill(s, 1, deadline) : s->rerr ? s->rerr : s->eof ? 0
                    : cio_await(cio__stream_timed(cio_recv(s->fd, (char *)buf + got, n - got, 0), deadline));
         if (r == 0) {
             s->eof = true;
@@ -122,7 +155,7 @@ intptr_t cio_stream_readexactly(cio_stream *s, void *buf, size_t n)
             s->partial = got;
             return leave(s, r);
         }
-        got += (size_t)r;
+        got += fast ? take(s, (char *)buf + got, n - got) : (size_t)r;
     }
     return leave(s, (intptr_t)n);
 }

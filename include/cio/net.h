@@ -114,6 +114,11 @@ typedef struct cio_server_opts {
                                   limit the server stops accepting until one ends */
     size_t handler_stack_size; /* 0 means the loop's default */
     size_t read_limit;         /* each stream's reader limit; 0: 64 KiB */
+    bool plain_recv;           /* true: one recv per read. false (default): keep
+                                  one multishot recv armed per stream, receiving
+                                  into the loop's provided-buffer ring, where the
+                                  kernel has it (>= 6.0; else this fallback).
+                                  CIO_FASTRECV=0 in the environment forces plain */
 } cio_server_opts;
 
 /* Starts listening on host:port (numeric host, "localhost", "" for all IPv4
