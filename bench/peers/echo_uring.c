@@ -18,6 +18,7 @@
 #include <netinet/tcp.h>
 #include <unistd.h>
 #include "bench.h"
+#include "uring_setup.h"
 
 enum { BUF = 4096, OP_ACCEPT = 0, OP_RECV = 1, OP_SEND = 2 };
 
@@ -53,24 +54,6 @@ static void arm(conn *c, int op, int listen_fd)
     io_uring_sqe_set_data64(sqe, (uint64_t)(uintptr_t)c | (uint64_t)op);
 }
 
-static int ring_init(unsigned entries)
-{
-    static const unsigned ladder[] = {
-        IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
-        IORING_SETUP_COOP_TASKRUN,
-        0,
-    };
-    int rc = -EINVAL;
-    for (unsigned i = 0; i < sizeof(ladder) / sizeof(ladder[0]); i++) {
-        struct io_uring_params p;
-        memset(&p, 0, sizeof p);
-        p.flags = ladder[i];
-        if ((rc = io_uring_queue_init_params(entries, &ring, &p)) == 0)
-            return 0;
-    }
-    return rc;
-}
-
 int main(int argc, char **argv)
 {
     int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
@@ -83,7 +66,7 @@ int main(int argc, char **argv)
         perror("echo_uring");
         return 1;
     }
-    if (ring_init(256) < 0) {
+    if (peer_ring_init(&ring, 256, NULL) < 0) {
         fprintf(stderr, "echo_uring: io_uring setup failed\n");
         return 1;
     }

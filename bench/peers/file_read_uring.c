@@ -14,24 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "bench.h"
-
-static int ring_init(struct io_uring *ring, unsigned entries)
-{
-    static const unsigned ladder[] = {
-        IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
-        IORING_SETUP_COOP_TASKRUN,
-        0,
-    };
-    int rc = -EINVAL;
-    for (unsigned i = 0; i < sizeof(ladder) / sizeof(ladder[0]); i++) {
-        struct io_uring_params p;
-        memset(&p, 0, sizeof p);
-        p.flags = ladder[i];
-        if ((rc = io_uring_queue_init_params(entries, ring, &p)) == 0)
-            return 0;
-    }
-    return rc;
-}
+#include "uring_setup.h"
 
 int main(int argc, char **argv)
 {
@@ -41,7 +24,7 @@ int main(int argc, char **argv)
     }
     long chunk = bench_arg(argc, argv, 2, 128 * 1024), inflight = bench_arg(argc, argv, 3, 16);
     struct io_uring ring;
-    if (chunk < 1 || inflight < 1 || inflight > 4096 || ring_init(&ring, (unsigned)inflight) < 0)
+    if (chunk < 1 || inflight < 1 || inflight > 4096 || peer_ring_init(&ring, (unsigned)inflight, NULL) < 0)
         return 2;
     char **bufs = calloc((size_t)inflight, sizeof *bufs);
     for (long i = 0; i < inflight; i++)

@@ -8,26 +8,7 @@
 #include <liburing.h>
 #include <string.h>
 #include "bench.h"
-
-static int ring_init(struct io_uring *ring, unsigned entries, unsigned *flags)
-{
-    static const unsigned ladder[] = {
-        IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
-        IORING_SETUP_COOP_TASKRUN,
-        0,
-    };
-    int rc = -EINVAL;
-    for (unsigned i = 0; i < sizeof(ladder) / sizeof(ladder[0]); i++) {
-        struct io_uring_params p;
-        memset(&p, 0, sizeof p);
-        p.flags = ladder[i];
-        if ((rc = io_uring_queue_init_params(entries, ring, &p)) == 0) {
-            *flags = p.flags;
-            return 0;
-        }
-    }
-    return rc;
-}
+#include "uring_setup.h"
 
 /* Runs k batches of t no-ops; returns elapsed ns (0 on error). */
 static uint64_t round_of(struct io_uring *ring, long k, unsigned t)
@@ -60,7 +41,7 @@ int main(int argc, char **argv)
     long k = bench_arg(argc, argv, 1, 100000), t = bench_arg(argc, argv, 2, 64);
     struct io_uring ring;
     unsigned flags = 0;
-    if (t < 1 || t > 4096 || ring_init(&ring, (unsigned)t, &flags) < 0)
+    if (t < 1 || t > 4096 || peer_ring_init(&ring, (unsigned)t, &flags) < 0)
         return 2;
     round_of(&ring, k / 10 + 1, (unsigned)t); /* warm up */
     uint64_t ns = round_of(&ring, k, (unsigned)t);
