@@ -7,7 +7,7 @@
 # (Protocol) and, if installed, uvloop. Round trips/s, p50/p99 latency and
 # the server's CPU time per round trip; ECHO_ROUNDS rounds, best counts.
 # Targets: cio >= 0.95x liburing, >= 1.3x libuv, >= 3x asyncio. Python runs
-# with -P so that bench/peers/queue.py does not shadow the stdlib queue module.
+# with -P: this folder's modules never shadow the stdlib.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 SECS=${ECHO_SECONDS:-5} CONNS=${ECHO_CONNS:-50} MSG=${ECHO_MSGSIZE:-64}

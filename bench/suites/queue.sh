@@ -10,7 +10,7 @@ N=${QUEUE_N:-1000000}
 PYN=${QUEUE_PY_N:-200000}
 cio=$("$BENCH_BIN/bench_queue" "$N" 128); echo "$cio"
 c=$(field ns_per_item "$cio")
-py=$($PY "$BENCH_PEERS/queue.py" "$PYN" 128); echo "$py"
+py=$($PY "$BENCH_PEERS/queue_asyncio.py" "$PYN" 128); echo "$py"
 p=$(field ns_per_item "$py")
 line="result queue cio_ns_per_item=$c asyncio_ns_per_item=$p asyncio_over_cio=$(ratio "$p" "$c")"
 if have go; then

@@ -1,5 +1,7 @@
-# bench/peers/queue.py — asyncio.Queue(maxsize=S): one producer and one
-# consumer passing N integers. Prints ns per item. Usage: queue.py [N] [S]
+# bench/peers/queue_asyncio.py — asyncio.Queue(maxsize=S): one producer and
+# one consumer passing N integers. Prints ns per item. Usage: queue_asyncio.py
+# [N] [S]. (Not named queue.py: that would shadow the stdlib queue module for
+# every Python peer in this folder, which broke ThreadPoolExecutor and gevent.)
 import asyncio, sys, time
 
 async def main(n, size):
