@@ -33,10 +33,10 @@ static void bufring_destroy(cio__loop_ext *e)
 }
 
 /* Buffer count: CIO_FASTRECV_BUFS (a power of two, for tests that need an
- * empty ring), else the default. 0 when CIO_FASTRECV=0 disables the path. */
-static unsigned nbufs_wanted(void)
+ * empty ring), else the default. 0 when CIO_FASTRECV=0 (`mode`) disables
+ * the path. */
+static unsigned nbufs_wanted(const char *mode)
 {
-    const char *mode = getenv("CIO_FASTRECV");
     if (mode && mode[0] == '0')
         return 0;
     const char *e = getenv("CIO_FASTRECV_BUFS");
@@ -82,10 +82,10 @@ cio__bufring *cio__bufring_get(cio_loop *l)
         p->ext.key = &bufring_key;
         p->ext.destroy = bufring_destroy;
         p->ring = &l->ring;
-        unsigned n = nbufs_wanted();
+        const char *mode = getenv("CIO_FASTRECV");
+        unsigned n = nbufs_wanted(mode);
         if (n)
             setup(p, n); /* on failure p->br stays NULL: the plain path, for good */
-        const char *mode = getenv("CIO_FASTRECV");
         p->no_cap = mode && !strcmp(mode, "nocap"); /* tests: behave as before 6.16 */
         cio__loop_ext_add(l, &p->ext);
     }

@@ -169,7 +169,8 @@ typedef struct cio_http_static_opts {
 } cio_http_static_opts;
 
 /* cio_http_static_start with more options; `opts` is required (zeroed
- * fields mean defaults). Same returns. */
+ * fields mean defaults) and copied. Same returns as cio_http_static_start,
+ * plus -EINVAL for NULL `opts`. Loop thread only. */
 CIO_API int cio_http_static_start_ex(const char *root, const char *host, uint16_t port,
                                      const cio_http_static_opts *opts, cio_server **out);
 
