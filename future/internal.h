@@ -166,8 +166,10 @@ CIO_HIDDEN cio__task *cio__future_take_next_waker(cio_loop *l);
 static inline void cio__task_switch_away(cio__task *t)
 {
     cio_loop *l = t->fut.loop;
-    cio__task *next = l->run_left ? cio__task_take_next(l) : NULL;
-    if (next) {
+    cio__task *next = l->run_left || cio__loop_next_iteration(l) ? cio__task_take_next(l) : NULL;
+    if (next == t) {
+        t->tstate = CIO_T_RUNNING; /* alone in the new iteration: runs on */
+    } else if (next) {
         next->tstate = CIO_T_RUNNING;
         cio__tls_task = next;
         cio__coro_switch(&t->coro, &next->coro);

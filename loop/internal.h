@@ -92,6 +92,8 @@ struct cio_loop {
     size_t ready_len;
     cio__handle *run_next;      /* the rest of the snapshot being run */
     size_t run_left;
+    bool (*keep_going)(void *); /* the run condition of cio__loop_run */
+    void *keep_arg;
     cio__heap timers;
     uint64_t now_ns;
     bool now_stale;             /* now_ns is from an earlier iteration: reread it */
@@ -153,6 +155,14 @@ static inline cio__handle *cio__loop_take_next(cio_loop *l, void (*fn)(cio__hand
     l->run_left--;
     return h;
 }
+
+/* Called when the snapshot is used up (run_left == 0) by code that would
+ * otherwise return to the loop's stack for the next iteration: if that
+ * iteration's poll and timer phases would do nothing, starts it here (the
+ * ready queue becomes the snapshot) and returns true; the caller may then
+ * take from it. Iterations stay the same; only the trip through the
+ * loop's stack is saved. */
+CIO_HIDDEN bool cio__loop_next_iteration(cio_loop *l);
 
 static inline void cio__timer_init(cio__timer *t, void (*fn)(cio__timer *))
 {

@@ -144,13 +144,20 @@ void cio__loop_ext_add(cio_loop *l, cio__loop_ext *e)
     l->exts = e;
 }
 
-static void run_ready(cio_loop *l)
+/* The ready queue becomes the snapshot the ready phase runs; it lives in
+ * the loop so tasks can take from it. */
+static void take_snapshot(cio_loop *l)
 {
-    l->run_next = l->ready_head; /* the snapshot, in the loop so tasks can take from it */
+    l->run_next = l->ready_head;
     l->run_left = l->ready_len;
     l->ready_head = NULL;
     l->ready_tail = &l->ready_head;
     l->ready_len = 0;
+}
+
+static void run_ready(cio_loop *l)
+{
+    take_snapshot(l);
     while (l->run_left) {
         cio__handle *h = l->run_next;
         l->run_next = h->next;
@@ -175,6 +182,26 @@ static void run_once(cio_loop *l)
     run_ready(l);
 }
 
+/* An iteration whose poll and timer phases would do nothing: no timers,
+ * nothing queued for or owed by the ring, nothing posted by other threads,
+ * and the run condition still holds. */
+static bool iteration_is_trivial(cio_loop *l)
+{
+    return l->keep_going && !l->timers.len && !l->inflight && !l->stopping && cio__list_empty(&l->pending) &&
+           cio__list_empty(&l->cancels) && cio__list_empty(&l->wake.batch) &&
+           !atomic_load_explicit(&l->wake.head, memory_order_relaxed) && !io_uring_sq_ready(&l->ring) &&
+           !io_uring_cq_ready(&l->ring) && !io_uring_cq_has_overflow(&l->ring) && l->keep_going(l->keep_arg);
+}
+
+bool cio__loop_next_iteration(cio_loop *l)
+{
+    if (l->run_left || !l->ready_len || !iteration_is_trivial(l))
+        return false;
+    l->now_stale = true;
+    take_snapshot(l);
+    return true;
+}
+
 /* Shared by run_forever and run_until_complete: claims the thread, runs
  * iterations while `keep_going(arg)`, releases the thread. */
 CIO_HIDDEN int cio__loop_run(cio_loop *l, bool (*keep_going)(void *), void *arg)
@@ -191,9 +218,12 @@ CIO_HIDDEN int cio__loop_run(cio_loop *l, bool (*keep_going)(void *), void *arg)
     l->stopping = false;
     cio__overflow_handler_install(&l->altstack);
     l->now_ns = cio__clock_ns();
+    l->keep_going = keep_going;
+    l->keep_arg = arg;
     while (!l->stopping && keep_going(arg))
         run_once(l);
     cio__overflow_handler_uninstall(&l->altstack);
+    l->keep_going = NULL;
     l->running = false;
     l->stopping = false;
     cio__loop_set_current(prev ? prev : l);

@@ -2,8 +2,13 @@
  * floating-point control words across switches, stacks reused after the
  * pool has given their memory back (batched trimming), many stacks from
  * fresh chunks (batched guards), sleeps never ending early with timer
- * slack, loop time read lazily, and tasks handing the CPU straight to the
- * next ready task (yield and await), with cancellation in the mix. */
+ * slack, loop time read lazily, tasks handing the CPU straight to the
+ * next ready task (yield and await), with cancellation in the mix, and
+ * iterations started by a yielding task without a trip through the loop's
+ * stack, which must neither reorder work nor starve timers, I/O or other
+ * threads. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <time.h>
 #include "harness.h"
 
@@ -211,6 +216,132 @@ static void test_handoff_with_cancellation(void)
     CHECK_EQ(test_run(handoff_main, NULL), 0);
 }
 
+/* ---- iterations started inline ------------------------------------------ */
+
+enum { ROUNDS = 200 };
+static char g_log[3 * ROUNDS + 64];
+static size_t g_log_len;
+
+static void log_char(void *arg) { g_log[g_log_len++] = (char)(intptr_t)arg; }
+
+/* Logs its letter, yields, ROUNDS times; the first task also schedules a
+ * plain callback each round, which must run in its place in the queue. */
+static intptr_t logger(void *arg)
+{
+    char c = (char)(intptr_t)arg;
+    for (int i = 0; i < ROUNDS; i++) {
+        g_log[g_log_len++] = c;
+        if (c == 'a' && i % 50 == 0)
+            CHECK(cio_loop_call_soon(cio_loop_current(), log_char, (void *)(intptr_t)'x') > 0);
+        CHECK_EQ(cio_yield(), 0);
+    }
+    return 0;
+}
+
+static intptr_t order_main(void *arg)
+{
+    (void)arg;
+    cio_task *t[3];
+    for (int i = 0; i < 3; i++)
+        t[i] = cio_spawn(logger, (void *)(intptr_t)('a' + i));
+    for (int i = 0; i < 3; i++)
+        CHECK_EQ(CIO_AWAIT(t[i]), 0);
+    return 0;
+}
+
+/* Round robin a b c, and each 'x' callback one place after the 'a' that
+ * scheduled it (it runs before the tasks that yielded after it). */
+static void test_yield_order_kept(void)
+{
+    g_log_len = 0;
+    CHECK_EQ(test_run(order_main, NULL), 0);
+    char want[sizeof g_log];
+    size_t n = 0;
+    for (int i = 0; i < ROUNDS; i++) {
+        want[n++] = 'a';
+        want[n++] = 'b';
+        want[n++] = 'c';
+        if (i % 50 == 0)
+            want[n++] = 'x';
+    }
+    CHECK_EQ(g_log_len, n);
+    CHECK(memcmp(g_log, want, n) == 0);
+}
+
+/* A task yielding alone: each yield is a whole iteration of its own. */
+static intptr_t lone_yielder(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 1000; i++)
+        CHECK_EQ(cio_yield(), 0);
+    return 5;
+}
+
+static void test_lone_yielder(void)
+{
+    CHECK_EQ(test_run(lone_yielder, NULL), 5);
+}
+
+static atomic_int g_stop_spin;
+
+static intptr_t spinner(void *arg)
+{
+    long *yields = arg;
+    while (!atomic_load(&g_stop_spin)) {
+        CHECK_EQ(cio_yield(), 0);
+        ++*yields;
+    }
+    return 0;
+}
+
+static void stop_spinning(void *arg)
+{
+    (void)arg;
+    atomic_store(&g_stop_spin, 1);
+}
+
+static void *post_stop(void *arg)
+{
+    struct timespec ts = { 0, 2000000 };
+    nanosleep(&ts, NULL);
+    CHECK_EQ(cio_loop_call_soon_threadsafe(arg, stop_spinning, NULL), 0);
+    return NULL;
+}
+
+/* Two tasks yield to each other until `how` ends it: a timer, an I/O
+ * completion or another thread. None may be starved by the yield loop. */
+static intptr_t spin_until(void *arg)
+{
+    int how = (int)(intptr_t)arg;
+    long yields[2] = { 0, 0 };
+    atomic_store(&g_stop_spin, 0);
+    cio_task *s[2] = { cio_spawn(spinner, &yields[0]), cio_spawn(spinner, &yields[1]) };
+    pthread_t th;
+    if (how == 0) {
+        CHECK_EQ(CIO_AWAIT(cio_sleep(CIO_MS(2))), 0);
+        stop_spinning(NULL);
+    } else if (how == 1) {
+        for (int i = 0; i < 100; i++)
+            CHECK_EQ(CIO_AWAIT(cio_nop()), 0);
+        stop_spinning(NULL);
+    } else {
+        CHECK_EQ(pthread_create(&th, NULL, post_stop, cio_loop_current()), 0);
+    }
+    CHECK_EQ(CIO_AWAIT(s[0]), 0);
+    CHECK_EQ(CIO_AWAIT(s[1]), 0);
+    if (how == 2)
+        CHECK_EQ(pthread_join(th, NULL), 0);
+    CHECK(yields[0] > 0 && yields[1] > 0);
+    CHECK(yields[0] - yields[1] <= 1 && yields[1] - yields[0] <= 1);
+    return 0;
+}
+
+static void test_yield_loop_starves_nothing(void)
+{
+    for (int how = 0; how < 3; how++)
+        CHECK_EQ(test_run(spin_until, (void *)(intptr_t)how), 0);
+}
+
 int main(void)
 {
     test_alloc_install();
@@ -219,6 +350,9 @@ int main(void)
     RUN(test_sleep_never_early);
     RUN(test_loop_time_fresh);
     RUN(test_handoff_with_cancellation);
+    RUN(test_yield_order_kept);
+    RUN(test_lone_yielder);
+    RUN(test_yield_loop_starves_nothing);
     CHECK_EQ(test_alloc_live(), 0);
     return 0;
 }
