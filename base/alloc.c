@@ -15,6 +15,8 @@ int cio_set_allocator(const cio_allocator *a)
     return 0;
 }
 
+bool cio__alloc_is_default(void) { return g_alloc.malloc_fn == malloc; }
+
 void *cio__malloc(size_t size) { return g_alloc.malloc_fn(size); }
 void *cio__calloc(size_t count, size_t size) { return g_alloc.calloc_fn(count, size); }
 void *cio__realloc(void *ptr, size_t size) { return g_alloc.realloc_fn(ptr, size); }

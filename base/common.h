@@ -21,6 +21,8 @@ CIO_HIDDEN void *cio__malloc(size_t size);
 CIO_HIDDEN void *cio__calloc(size_t count, size_t size);
 CIO_HIDDEN void *cio__realloc(void *ptr, size_t size);
 CIO_HIDDEN void cio__free(void *ptr);
+/* True while no cio_set_allocator hook replaces malloc. */
+CIO_HIDDEN bool cio__alloc_is_default(void);
 
 /* Reports API misuse: in debug builds prints "cio: <func>: <message>" to
  * stderr; always returns `err` so call sites read `return cio__misuse(...)`. */

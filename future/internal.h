@@ -11,6 +11,7 @@
 
 #include "base/common.h"
 #include "base/list.h"
+#include "base/slab.h"
 #include "cio/future.h"
 #include "cio/task.h"
 #include "coro/coro.h"
@@ -54,16 +55,9 @@ struct cio_future {
     uint16_t more_cap;
 };
 
-/* A free list of fixed-size objects, on top of the allocation hook. */
-typedef struct cio__cache {
-    void *free;
-    size_t size, nfree;
-} cio__cache;
-
-/* Caches by object size in 16-byte steps (16, 32, ... 512 bytes), so an
- * object takes what malloc would give it anyway (a task, 336 bytes, used
- * to take 512: a third of spawning 1,000,000 tasks was page faults on that
- * memory); larger objects go straight to the allocation hook. */
+/* Object pools by size in 16-byte steps (16, 32, ... 512 bytes), so an
+ * object takes no more than it needs (a task is 336 bytes); larger objects
+ * go straight to the allocation hook. */
 enum { CIO_CACHE_STEP = 16, CIO_CACHE_COUNT = 32 };
 
 typedef struct cio__task cio__task;
@@ -85,7 +79,7 @@ typedef struct cio__sched {
     size_t ntasks_running;     /* tasks not yet finished */
     size_t nfutures;           /* future records alive (tasks included) */
     uint64_t next_task_id;
-    cio__cache caches[CIO_CACHE_COUNT];
+    cio__slab caches[CIO_CACHE_COUNT];
 } cio__sched;
 
 struct cio__task {

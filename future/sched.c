@@ -1,20 +1,10 @@
-/* future/sched.c — this layer's per-loop state: the object caches, the
+/* future/sched.c — this layer's per-loop state: the object pools, the
  * stack pool, the list of live tasks, and the hooks the loop calls to count,
  * report and destroy it.
  */
 #include <stdio.h>
 #include "coro/sanitizer.h"
 #include "internal.h"
-
-#ifdef CIO_ASAN
-static const size_t cache_keep = 0; /* let ASan see every use after free */
-#else
-static const size_t cache_keep = 4096; /* free objects kept per cache; the rest go back */
-#endif
-
-typedef struct cache_node {
-    struct cache_node *next;
-} cache_node;
 
 static size_t sched_alive(void *p)
 {
@@ -42,14 +32,8 @@ static void sched_report(void *p)
 static void sched_destroy(void *p)
 {
     cio__sched *s = p;
-    for (int i = 0; i < CIO_CACHE_COUNT; i++) {
-        cache_node *n = s->caches[i].free;
-        while (n) {
-            cache_node *next = n->next;
-            cio__free(n);
-            n = next;
-        }
-    }
+    for (int i = 0; i < CIO_CACHE_COUNT; i++)
+        cio__slab_destroy(&s->caches[i]);
     cio__stack_pool_free(&s->stacks);
     cio__coro_destroy(&s->thread_ctx);
     cio__free(s);
@@ -57,7 +41,7 @@ static void sched_destroy(void *p)
 
 static const cio__sched_hooks hooks = { sched_alive, sched_report, sched_destroy };
 
-/* Cache i holds objects of up to (i + 1) * CIO_CACHE_STEP bytes. */
+/* Pool i holds objects of up to (i + 1) * CIO_CACHE_STEP bytes. */
 static int cache_index(size_t size)
 {
     size_t i = (size + CIO_CACHE_STEP - 1) / CIO_CACHE_STEP;
@@ -79,36 +63,30 @@ cio__sched *cio__sched_get(cio_loop *l)
         return NULL;
     }
     for (int i = 0; i < CIO_CACHE_COUNT; i++)
-        s->caches[i].size = (size_t)(i + 1) * CIO_CACHE_STEP;
+        cio__slab_init(&s->caches[i], (size_t)(i + 1) * CIO_CACHE_STEP);
     cio__loop_set_sched(l, s, &hooks);
     return s;
 }
 
+/* ASan builds use the allocation hook for every object, so ASan sees
+ * each use after free; others take them from the loop's pools. */
 void *cio__cache_get(cio__sched *s, size_t size)
 {
     int which = cache_index(size);
-    if (which < 0)
-        return cio__malloc(size);
-    cio__cache *c = &s->caches[which];
-    cache_node *n = c->free;
-    if (n) {
-        c->free = n->next;
-        c->nfree--;
-        return n;
-    }
-    return cio__malloc(c->size);
+#ifdef CIO_ASAN
+    which = -1;
+#endif
+    return which < 0 ? cio__malloc(size) : cio__slab_alloc(&s->caches[which]);
 }
 
 void cio__cache_put(cio__sched *s, size_t size, void *p)
 {
     int which = cache_index(size);
-    cio__cache *c = which < 0 ? NULL : &s->caches[which];
-    if (!c || c->nfree >= cache_keep) {
+#ifdef CIO_ASAN
+    which = -1;
+#endif
+    if (which < 0)
         cio__free(p);
-        return;
-    }
-    cache_node *n = p;
-    n->next = c->free;
-    c->free = n;
-    c->nfree++;
+    else
+        cio__slab_free(&s->caches[which], p);
 }

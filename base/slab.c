@@ -1,0 +1,127 @@
+/* base/slab.c — the object pools (see slab.h).
+ *
+ * Invariants: a chunk is on the `partial` list exactly when it has a free
+ * or never-used object; `used` counts its objects handed out; the spare has
+ * used == 0 and is on neither list.
+ */
+#include <string.h>
+#include <sys/mman.h>
+#include "slab.h"
+
+struct cio__slab_chunk {
+    cio__list link;    /* in the pool's partial list; self-linked when full */
+    cio__list all;     /* in the pool's list of chunks */
+    void *raw;         /* what the allocation hook returned */
+    void *free;        /* freed objects, each holding the next */
+    char *fresh, *end; /* never-used objects: [fresh, end) */
+    size_t used;
+};
+
+/* The header, rounded up to a cache line. */
+#define FIRST_OFFSET ((sizeof(cio__slab_chunk) + 63) & ~(size_t)63)
+
+void cio__slab_init(cio__slab *s, size_t size)
+{
+    memset(s, 0, sizeof(*s));
+    s->size = (size + 15) & ~(size_t)15;
+    cio__list_init(&s->partial);
+    cio__list_init(&s->all);
+}
+
+static cio__slab_chunk *chunk_of(const void *p)
+{
+    return (cio__slab_chunk *)((uintptr_t)p & ~(uintptr_t)(CIO__SLAB_CHUNK - 1));
+}
+
+static void chunk_reset(cio__slab *s, cio__slab_chunk *c)
+{
+    c->free = NULL;
+    c->fresh = (char *)c + FIRST_OFFSET;
+    c->end = c->fresh + (CIO__SLAB_CHUNK - FIRST_OFFSET) / s->size * s->size;
+    c->used = 0;
+    cio__list_init(&c->link);
+    cio__list_init(&c->all);
+}
+
+static cio__slab_chunk *chunk_new(cio__slab *s)
+{
+    void *raw = cio__malloc(2 * CIO__SLAB_CHUNK); /* room to align; the slack is never touched */
+    if (!raw)
+        return NULL;
+    uintptr_t at = ((uintptr_t)raw + CIO__SLAB_CHUNK - 1) & ~(uintptr_t)(CIO__SLAB_CHUNK - 1);
+    cio__slab_chunk *c = (cio__slab_chunk *)at;
+#ifdef MADV_HUGEPAGE
+    if (s->nchunks > 0 && cio__alloc_is_default())
+        madvise(c, CIO__SLAB_CHUNK, MADV_HUGEPAGE); /* advice only: failure changes nothing */
+#endif
+    chunk_reset(s, c);
+    c->raw = raw;
+    s->nchunks++;
+    return c;
+}
+
+static void chunk_release(cio__slab *s, cio__slab_chunk *c)
+{
+    cio__list_remove(&c->link);
+    cio__list_remove(&c->all);
+    s->nchunks--;
+    cio__free(c->raw);
+}
+
+/* A chunk with room: the first partial one, else the spare, else a new one. */
+static cio__slab_chunk *chunk_with_room(cio__slab *s)
+{
+    if (cio__likely(!cio__list_empty(&s->partial)))
+        return cio__container_of(s->partial.next, cio__slab_chunk, link);
+    cio__slab_chunk *c = s->spare ? s->spare : chunk_new(s);
+    if (!c)
+        return NULL;
+    s->spare = NULL;
+    cio__list_push_back(&s->partial, &c->link);
+    cio__list_push_back(&s->all, &c->all);
+    return c;
+}
+
+void *cio__slab_alloc(cio__slab *s)
+{
+    cio__slab_chunk *c = chunk_with_room(s);
+    if (!c)
+        return NULL;
+    void *p = c->free;
+    if (p) {
+        c->free = *(void **)p;
+    } else {
+        p = c->fresh;
+        c->fresh += s->size;
+    }
+    c->used++;
+    if (!c->free && c->fresh == c->end)
+        cio__list_remove(&c->link); /* full: self-linked */
+    return p;
+}
+
+void cio__slab_free(cio__slab *s, void *p)
+{
+    cio__slab_chunk *c = chunk_of(p);
+    *(void **)p = c->free;
+    c->free = p;
+    if (cio__list_empty(&c->link)) /* was full: serves the next allocations */
+        cio__list_insert_before(s->partial.next, &c->link);
+    if (--c->used > 0)
+        return;
+    if (s->spare)
+        chunk_release(s, s->spare);
+    cio__list_remove(&c->link);
+    cio__list_remove(&c->all);
+    chunk_reset(s, c);
+    s->spare = c;
+}
+
+void cio__slab_destroy(cio__slab *s)
+{
+    while (!cio__list_empty(&s->all))
+        chunk_release(s, cio__container_of(s->all.next, cio__slab_chunk, all));
+    if (s->spare)
+        chunk_release(s, s->spare);
+    s->spare = NULL;
+}

@@ -1,0 +1,118 @@
+/* test_slab.c — the per-loop object pools (base/slab.c): objects spread
+ * over several chunks keep their contents, freed objects are reused before
+ * new memory is taken, emptied chunks go back to the allocation hook but
+ * one spare, the hook's failure is an error, and many tasks alive at once
+ * (several chunks of task records) leave nothing behind. */
+#include "base/slab.h"
+#include "harness.h"
+
+enum { OBJ = 100, N = 50000 };
+static void *g_obj[N];
+
+static size_t per_chunk(const cio__slab *s) { return (CIO__SLAB_CHUNK - 128) / s->size; }
+
+/* Allocates g_obj[from, to) and stamps each with its index. */
+static void fill(cio__slab *s, int from, int to)
+{
+    for (int i = from; i < to; i++) {
+        g_obj[i] = cio__slab_alloc(s);
+        CHECK(g_obj[i] != NULL);
+        CHECK_EQ((uintptr_t)g_obj[i] % 16, 0);
+        memset(g_obj[i], i & 0xff, OBJ);
+        *(int *)((char *)g_obj[i] + OBJ - sizeof(int)) = i;
+    }
+}
+
+static void check_stamps(int step)
+{
+    for (int i = 0; i < N; i += step) {
+        CHECK_EQ(*(unsigned char *)g_obj[i], i & 0xff);
+        CHECK_EQ(*(int *)((char *)g_obj[i] + OBJ - sizeof(int)), i);
+    }
+}
+
+static void test_objects_keep_their_contents(void)
+{
+    cio__slab s;
+    cio__slab_init(&s, OBJ);
+    CHECK_EQ(s.size, 112);
+    fill(&s, 0, N);
+    check_stamps(1); /* no two objects overlap, nor any object a chunk header */
+    CHECK_EQ(s.nchunks, (N + per_chunk(&s) - 1) / per_chunk(&s));
+    CHECK_EQ(test_alloc_live(), (long)s.nchunks);
+    cio__slab_destroy(&s);
+    CHECK_EQ(test_alloc_live(), 0);
+}
+
+static void test_freed_objects_reused_and_chunks_returned(void)
+{
+    cio__slab s;
+    cio__slab_init(&s, OBJ);
+    fill(&s, 0, N);
+    size_t chunks = s.nchunks;
+    for (int i = 0; i < N; i += 2)
+        cio__slab_free(&s, g_obj[i]);
+    fill(&s, 0, 1); /* every chunk has room again; none is added */
+    for (int i = 2; i < N; i += 2)
+        g_obj[i] = cio__slab_alloc(&s);
+    CHECK_EQ(s.nchunks, chunks);
+    for (int i = 1; i < N; i += 2) /* the odd ones were never freed */
+        CHECK_EQ(*(int *)((char *)g_obj[i] + OBJ - sizeof(int)), i);
+    for (int i = N - 1; i >= 0; i--)
+        cio__slab_free(&s, g_obj[i]);
+    CHECK_EQ(s.nchunks, 1); /* the spare */
+    CHECK_EQ(test_alloc_live(), 1);
+    fill(&s, 0, 10); /* from the spare */
+    CHECK_EQ(test_alloc_live(), 1);
+    for (int i = 0; i < 10; i++)
+        cio__slab_free(&s, g_obj[i]);
+    cio__slab_destroy(&s);
+    CHECK_EQ(s.nchunks, 0);
+    CHECK_EQ(test_alloc_live(), 0);
+}
+
+static void test_hook_failure(void)
+{
+    cio__slab s;
+    cio__slab_init(&s, OBJ);
+    test_alloc_fail_after(1);
+    CHECK(cio__slab_alloc(&s) == NULL);
+    CHECK_EQ(s.nchunks, 0);
+    void *p = cio__slab_alloc(&s); /* the hook works again */
+    CHECK(p != NULL);
+    cio__slab_free(&s, p);
+    cio__slab_destroy(&s);
+    CHECK_EQ(test_alloc_live(), 0);
+}
+
+enum { TASKS = 20000 };
+
+static intptr_t child(void *arg) { return (intptr_t)arg; }
+
+/* 20,000 task records alive at once span several chunks. */
+static intptr_t many_main(void *arg)
+{
+    (void)arg;
+    static cio_task *t[TASKS];
+    for (int i = 0; i < TASKS; i++)
+        CHECK((t[i] = cio_spawn(child, (void *)(intptr_t)i)) != NULL);
+    for (int i = 0; i < TASKS; i++)
+        CHECK_EQ(CIO_AWAIT(t[i]), i);
+    return 0;
+}
+
+static void test_many_tasks_leave_nothing(void)
+{
+    CHECK_EQ(test_run(many_main, NULL), 0);
+    CHECK_EQ(test_alloc_live(), 0);
+}
+
+int main(void)
+{
+    test_alloc_install();
+    RUN(test_objects_keep_their_contents);
+    RUN(test_freed_objects_reused_and_chunks_returned);
+    RUN(test_hook_failure);
+    RUN(test_many_tasks_leave_nothing);
+    return 0;
+}
