@@ -98,6 +98,13 @@ static void queue_callbacks(cio_future *f)
 {
     if (f->ncb == 0 || (f->flags & CIO_FF_CB_QUEUED))
         return;
+    if (f->ncb == 1 && f->cb0.fn == cio__task_wake_parked) {
+        /* Its only callback resumes a parked task: queue the task itself,
+         * in the same place. The task's cio_await holds a reference. */
+        f->ncb = 0;
+        cio__task_ready(f->cb0.arg);
+        return;
+    }
     f->flags |= CIO_FF_CB_QUEUED;
     f->refs++; /* held until the callbacks have run */
     cio__loop_ready(f->loop, &f->cb_handle);
@@ -134,26 +141,6 @@ static void run_callbacks(cio__handle *h)
     if (more) /* rare: saves a call per completion */
         cio__free(more);
     cio__future_unref(f);
-}
-
-/* The task the ready phase would resume next by running a done future's
- * callbacks, when the only callback is a parked task's wake-up: the handle
- * is taken off the snapshot and its bookkeeping done here, as
- * run_callbacks would. Dropping the callbacks' reference cannot free the
- * future: the parked task's cio_await holds its own until it returns. */
-cio__task *cio__future_take_next_waker(cio_loop *l)
-{
-    cio__handle *h = l->run_left && l->run_next->fn == run_callbacks ? l->run_next : NULL;
-    cio_future *f = h ? cio__container_of(h, cio_future, cb_handle) : NULL;
-    if (!f || f->ncb != 1 || f->more || f->cb0.fn != cio__task_wake_parked || f->refs < 2)
-        return NULL;
-    cio__task *t = f->cb0.arg;
-    cio__loop_take_next(l, run_callbacks);
-    f->flags &= (uint8_t)~CIO_FF_CB_QUEUED;
-    f->ncb = 0;
-    f->more_cap = 0;
-    cio__future_unref(f);
-    return t;
 }
 
 int cio_future_set_result(cio_future *f, intptr_t result)

@@ -148,11 +148,10 @@ CIO_HIDDEN void cio__task_park_polling(cio__task *t, cio_future *f);
 /* The running task (task.c); cio__task_current() outside this layer. */
 CIO_HIDDEN extern __thread cio__task *cio__tls_task;
 /* The task the ready phase would resume next, taken off its snapshot, if
- * the next handle does nothing but resume one started task (its wake-up,
- * or a done future whose only callback wakes it); else NULL. */
+ * the next handle does nothing but resume one started task; else NULL. */
 CIO_HIDDEN cio__task *cio__task_take_next(cio_loop *l);
-/* For cio__task_take_next: the same for a future's callback handle. */
-CIO_HIDDEN cio__task *cio__future_take_next_waker(cio_loop *l);
+/* Queues task `t` to resume (it yielded, or what it awaits is done). */
+CIO_HIDDEN void cio__task_ready(cio__task *t);
 
 /* Switches from the running task `t`, which has queued or parked itself,
  * straight to the task the loop would resume next when there is one (one

@@ -124,6 +124,12 @@ void cio__task_wake_parked(cio_future *f, void *arg)
     switch_in(arg);
 }
 
+void cio__task_ready(cio__task *t)
+{
+    t->tstate = CIO_T_READY;
+    cio__loop_ready(t->fut.loop, &t->wake);
+}
+
 void cio__task_park_polling(cio__task *t, cio_future *f)
 {
     while (f->state == CIO_F_PENDING)
@@ -132,14 +138,13 @@ void cio__task_park_polling(cio__task *t, cio_future *f)
 }
 
 /* The next handle of the running ready phase, if it resumes a started
- * task (or a parked one, see future.c): taken off the snapshot. */
+ * task (one that yielded, or was parked on a future that completed; see
+ * queue_callbacks in future.c): taken off the snapshot. */
 cio__task *cio__task_take_next(cio_loop *l)
 {
     cio__handle *h = l->run_left && l->run_next->fn == task_wake ? l->run_next : NULL;
     cio__task *n = h ? cio__container_of(h, cio__task, wake) : NULL;
-    if (!h)
-        return cio__future_take_next_waker(l);
-    if (!n->started)
+    if (!n || !n->started)
         return NULL;
     cio__loop_take_next(l, task_wake);
     return n;
@@ -151,8 +156,7 @@ int cio_yield(void)
     if (!t)
         return cio__misuse(-EPERM, "called outside a task");
     if (!t->cancel_pending) {
-        t->tstate = CIO_T_READY;
-        cio__loop_ready(t->fut.loop, &t->wake);
+        cio__task_ready(t);
         cio__task_switch_away(t);
     }
     if (!t->cancel_pending)

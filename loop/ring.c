@@ -151,13 +151,9 @@ static bool flush_cancel(cio_loop *l, cio__op *op)
     return true;
 }
 
-static bool flush_op(cio_loop *l, cio__op *op)
+/* Copies `op` (and its linked timeout) into the SQ, which has room. */
+static void put_op(cio_loop *l, cio__op *op)
 {
-    unsigned need = op->has_timeout ? 2 : 1;
-    if (io_uring_sq_space_left(&l->ring) < need && io_uring_submit(&l->ring) < 0)
-        return false;
-    if (io_uring_sq_space_left(&l->ring) < need)
-        return false;
     struct io_uring_sqe *sqe = io_uring_get_sqe(&l->ring);
     memcpy(sqe, &op->sqe, sizeof(*sqe));
     io_uring_sqe_set_data64(sqe, op_user_data(op));
@@ -170,19 +166,26 @@ static bool flush_op(cio_loop *l, cio__op *op)
     cio__list_remove(&op->node);
     op->state = CIO_OP_INFLIGHT;
     l->inflight++;
-    return true;
 }
 
 /* Moves queued cancels, then queued ops, into the SQ, as far as the ring
- * and the in-flight cap allow. */
+ * and the in-flight cap allow; a full SQ is submitted to make room. */
 static void flush_queued(cio_loop *l)
 {
     while (!cio__list_empty(&l->cancels))
         if (!flush_cancel(l, cio__container_of(l->cancels.next, cio__op, cancel_node)))
             return;
-    while (!cio__list_empty(&l->pending) && l->inflight < l->max_inflight)
-        if (!flush_op(l, cio__container_of(l->pending.next, cio__op, node)))
-            return;
+    unsigned room = io_uring_sq_space_left(&l->ring);
+    while (!cio__list_empty(&l->pending) && l->inflight < l->max_inflight) {
+        cio__op *op = cio__container_of(l->pending.next, cio__op, node);
+        unsigned need = op->has_timeout ? 2 : 1;
+        if (room < need) {
+            if (io_uring_submit(&l->ring) < 0 || (room = io_uring_sq_space_left(&l->ring)) < need)
+                return; /* the kernel takes no more now (CQ backlog): next iteration */
+        }
+        put_op(l, op);
+        room -= need;
+    }
 }
 
 static void complete_cqe(cio_loop *l, const struct io_uring_cqe *cqe)
