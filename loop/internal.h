@@ -68,15 +68,20 @@ typedef struct cio__remote {
 
 /* Cross-thread entry into the loop (wakeup.c). */
 typedef struct cio__wakeup {
+    /* What posting threads touch, alone on its cache line(s): the loop's
+     * own bookkeeping (`pending` changes once per job) shared a line with
+     * `head` and cost every post a miss. */
+    char pad_before[64];
     _Atomic(cio__remote *) head; /* MPSC list, newest first; the loop takes it whole */
     atomic_int sleeping;         /* 1 while the loop may block in the ring */
+    atomic_int posters;          /* threads inside cio__loop_post (free waits for 0) */
     atomic_int mode;             /* enum cio_wakeup_mode, never AUTO */
     int efd;                     /* eventfd of the EVENTFD mode, or -1 */
+    char pad_after[64];
     bool armed;                  /* a poll on efd is in the ring */
     size_t pending;              /* results other threads still owe the loop (loop thread) */
     uint64_t spin_ns;            /* current pre-sleep spin (adapts; loop thread) */
     uint64_t slept_at;           /* when the loop last blocked owing results, or 0 */
-    atomic_int posters;          /* threads inside cio__loop_post (free waits for 0) */
     void *owned[2];              /* executors freed with the loop (default, resolver) */
     void (*owned_free)(void *);
     /* Work this loop submits, handed over once per iteration (before the

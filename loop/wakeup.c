@@ -268,7 +268,8 @@ void cio__loop_post(cio_loop *l, cio__remote *r)
 void cio__wakeup_drain(cio_loop *l)
 {
     cio__wakeup *w = &l->wake;
-    atomic_store_explicit(&w->sleeping, 0, memory_order_relaxed);
+    if (atomic_load_explicit(&w->sleeping, memory_order_relaxed)) /* no store to the shared line when 0 */
+        atomic_store_explicit(&w->sleeping, 0, memory_order_relaxed);
     if (!atomic_load_explicit(&w->head, memory_order_relaxed))
         return;
     if (w->slept_at) { /* would a full spin have caught this post? */
