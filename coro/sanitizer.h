@@ -19,6 +19,7 @@
 #endif
 
 #ifdef CIO_ASAN
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #endif
 #ifdef CIO_TSAN

@@ -82,12 +82,19 @@ typedef struct cio__sched {
     cio__slab caches[CIO_CACHE_COUNT];
 } cio__sched;
 
-struct cio__task {
-    cio_future fut;            /* first: a task is a future */
+/* What a task needs only while it has a stack, kept at the top of that
+ * stack (task_start): a million spawned tasks that have not run yet, or are
+ * done, do not carry it. */
+typedef struct cio__task_run {
     cio__coro coro;
     cio__stack stack;
+} cio__task_run;
+
+struct cio__task {
+    cio_future fut;            /* first: a task is a future */
+    cio__task_run *run;        /* at the top of its stack while started */
+    size_t stack_size;         /* requested (0: the loop's default) */
     cio__handle wake;          /* start / resume on the ready queue */
-    cio__sched *sched;
     cio_task_fn fn;
     void *arg;
     cio_future *awaiting;      /* what it is parked on */
@@ -101,6 +108,9 @@ struct cio__task {
     bool cancel_pending, detached, started;
     char name[32];
 };
+
+/* The scheduler state of the task's loop. */
+static inline cio__sched *cio__task_sched(const cio__task *t) { return t->fut.loop->sched; }
 
 /* A sleep: a future completed by a loop timer. */
 typedef struct cio__sleep {
@@ -165,9 +175,9 @@ static inline void cio__task_switch_away(cio__task *t)
     } else if (next) {
         next->tstate = CIO_T_RUNNING;
         cio__tls_task = next;
-        cio__coro_switch(&t->coro, &next->coro);
+        cio__coro_switch(&t->run->coro, &next->run->coro);
     } else {
-        cio__coro_switch(&t->coro, &t->sched->thread_ctx);
+        cio__coro_switch(&t->run->coro, &cio__task_sched(t)->thread_ctx);
     }
 }
 

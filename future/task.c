@@ -39,8 +39,9 @@ static cio__task *as_task(const cio_future *f)
 static void task_reap(cio__task *t)
 {
     if (t->started) {
-        cio__coro_destroy(&t->coro);
-        cio__stack_put(&t->sched->stacks, &t->stack);
+        cio__stack stack = t->run->stack; /* the record lives on it */
+        cio__coro_destroy(&t->run->coro);
+        cio__stack_put(&cio__task_sched(t)->stacks, &stack);
     }
     cio__future_unref(&t->fut); /* the running reference */
 }
@@ -49,7 +50,7 @@ static void switch_in(cio__task *t)
 {
     t->tstate = CIO_T_RUNNING;
     tls_task = t;
-    cio__coro_switch(&t->sched->thread_ctx, &t->coro);
+    cio__coro_switch(&cio__task_sched(t)->thread_ctx, &t->run->coro);
     /* Whoever switched back: `t`, or a task `t` handed the CPU to (cio_yield). */
     cio__task *back = tls_task ? tls_task : t;
     tls_task = NULL;
@@ -81,7 +82,7 @@ static void task_finish(cio__task *t, intptr_t r)
 {
     r = drop_held_children(t, r);
     t->tstate = CIO_T_DONE;
-    t->sched->ntasks_running--;
+    cio__task_sched(t)->ntasks_running--;
     if (t->detached && r < 0 && r != -ECANCELED)
         cio__debugf("detached task '%s' failed: %s", t->name, cio_strerror(r));
     cio__future_complete(&t->fut, r);
@@ -91,22 +92,46 @@ static void task_entry(void *arg)
 {
     cio__task *t = arg;
     task_finish(t, t->fn(t->arg));
-    cio__coro_exit(&t->coro, &t->sched->thread_ctx);
+    cio__coro_exit(&t->run->coro, &cio__task_sched(t)->thread_ctx);
+}
+
+/* Bytes at the top of every task stack for its cio__task_run. */
+#define RUN_RESERVE ((sizeof(cio__task_run) + 63) & ~(size_t)63)
+
+/* Takes a stack and puts the run record at its top (the page the pool
+ * populated); the coroutine gets the rest. */
+static int run_make(cio__task *t)
+{
+    cio__stack st;
+    int rc = cio__stack_get(&cio__task_sched(t)->stacks, t->stack_size, &st);
+    if (rc < 0)
+        return rc;
+    cio__task_run *run = (cio__task_run *)(void *)(st.lo + st.size - RUN_RESERVE);
+#ifdef CIO_ASAN
+    ASAN_UNPOISON_MEMORY_REGION(run, RUN_RESERVE); /* frames an earlier task left suspended */
+#endif
+    run->stack = st;
+    rc = cio__coro_make(&run->coro, st.lo, st.size - RUN_RESERVE, task_entry, t);
+    if (rc < 0) {
+        cio__stack_put(&cio__task_sched(t)->stacks, &st);
+        return rc;
+    }
+    if (!st.guarded)
+        cio__coro_set_canary(&run->coro, (uint64_t *)(void *)st.lo);
+    run->coro.stack_size = st.size; /* the first frame is below the record; overflow reports and sanitizers see the whole stack */
+    run->coro.label = t->name;
+    t->run = run;
+    return 0;
 }
 
 static int task_start(cio__task *t)
 {
-    int rc = t->cancel_pending ? -ECANCELED : cio__stack_get(&t->sched->stacks, t->stack.size, &t->stack);
-    if (rc == 0 && (rc = cio__coro_make(&t->coro, t->stack.lo, t->stack.size, task_entry, t)) < 0)
-        cio__stack_put(&t->sched->stacks, &t->stack);
+    int rc = t->cancel_pending ? -ECANCELED : run_make(t);
     if (rc < 0) { /* never ran */
         task_finish(t, rc);
         task_reap(t);
         return rc;
     }
-    if (!t->stack.guarded)
-        cio__coro_set_canary(&t->coro, (uint64_t *)(void *)t->stack.lo);
-    t->coro.label = t->name;
     t->started = true;
     return 0;
 }
@@ -185,11 +210,10 @@ static void task_setup(cio__task *t, cio__sched *s, cio_task_fn fn, void *arg, c
 {
     memset((char *)t + sizeof(t->fut), 0, sizeof(*t) - sizeof(t->fut));
     t->fut.refs = 2; /* the caller's and the running task's */
-    t->sched = s;
     t->fn = fn;
     t->arg = arg;
     t->id = ++s->next_task_id;
-    t->stack.size = o ? o->stack_size : 0;
+    t->stack_size = o ? o->stack_size : 0;
     t->wake.fn = task_wake;
     t->tstate = CIO_T_NEW;
     cio__list_init(&t->children);
@@ -201,7 +225,7 @@ static void task_setup(cio__task *t, cio__sched *s, cio_task_fn fn, void *arg, c
         set_default_name(t);
     cio__list_push_back(&s->tasks, &t->link);
     s->ntasks_running++;
-    if (tls_task && tls_task->sched == s) {
+    if (tls_task && tls_task->fut.loop == s->loop) {
         t->parent = tls_task;
         cio__list_push_back(&tls_task->children, &t->child_link);
     }
