@@ -30,12 +30,6 @@ void cio__coro_overflow(const cio__coro *c)
     abort();
 }
 
-static inline void check_canary(const cio__coro *c)
-{
-    if (c->canary && cio__unlikely(*c->canary != CANARY))
-        cio__coro_overflow(c);
-}
-
 /* Runs in the resumed context right after a raw switch lands there. */
 static inline void after_switch(cio__coro *self)
 {
@@ -54,7 +48,7 @@ static inline void after_switch(cio__coro *self)
 
 static inline void before_switch(cio__coro *from, cio__coro *to, bool exiting)
 {
-    check_canary(from);
+    cio__coro_check_canary(from);
 #ifdef CIO_ASAN
     tls_switch_from = from;
     __sanitizer_start_switch_fiber(exiting ? NULL : &from->asan_fake, to->stack_lo, to->stack_size);

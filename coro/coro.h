@@ -55,11 +55,18 @@ CIO_HIDDEN void cio__ctx_switch(void **save_sp, void *load_sp);
  * the raw switch and the code that resumes is a return-stack misprediction
  * (the hardware return stack holds the other context's calls), ~9 ns each
  * under KVM, so the switch sits directly in its callers. */
+/* Aborts with a named report if `c` runs without a guard page and its
+ * canary was overwritten (a stack overflow). */
+static inline void cio__coro_check_canary(const cio__coro *c)
+{
+    if (c->canary && cio__unlikely(*c->canary != CIO__CORO_CANARY))
+        cio__coro_overflow(c);
+}
+
 static inline void cio__coro_switch(cio__coro *from, cio__coro *to)
 {
 #if defined(CIO_CTX_ASM) && !defined(CIO_ASAN) && !defined(CIO_TSAN)
-    if (from->canary && cio__unlikely(*from->canary != CIO__CORO_CANARY))
-        cio__coro_overflow(from);
+    cio__coro_check_canary(from);
     cio__coro_tls_running = to->entry ? to : NULL;
     cio__ctx_switch(&from->sp, to->sp);
 #else

@@ -134,10 +134,13 @@ static void run_callbacks(cio__handle *h)
     f->ncb = 0;
     f->more = NULL;
     f->more_cap = 0;
-    if (n > 0)
-        first.fn(f, first.arg);
-    for (uint16_t i = 1; i < n; i++)
-        more[i - 1].fn(f, more[i - 1].arg);
+    cio__sched *s = f->loop->sched;
+    for (uint16_t i = 0; i < n; i++) {
+        s->hold_handoff = i + 1 < n; /* a task resumed here comes back for the rest */
+        cio__cb cb = i == 0 ? first : more[i - 1];
+        cb.fn(f, cb.arg);
+    }
+    s->hold_handoff = false;
     if (more) /* rare: saves a call per completion */
         cio__free(more);
     cio__future_unref(f);

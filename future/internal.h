@@ -79,6 +79,7 @@ typedef struct cio__sched {
     size_t ntasks_running;     /* tasks not yet finished */
     size_t nfutures;           /* future records alive (tasks included) */
     uint64_t next_task_id;
+    bool hold_handoff;         /* a future's callbacks are running and more follow */
     cio__slab caches[CIO_CACHE_COUNT];
 } cio__sched;
 
@@ -165,19 +166,27 @@ CIO_HIDDEN void cio__task_ready(cio__task *t);
 
 /* Switches from the running task `t`, which has queued or parked itself,
  * straight to the task the loop would resume next when there is one (one
- * switch instead of two, same order), else to the loop. */
+ * switch instead of two, same order), else to the loop. When the snapshot
+ * is used up, the next iteration may start right here
+ * (cio__loop_next_iteration), and `t` itself may be first in it: then it
+ * runs on. Not while the loop's stack is in the middle of a future's
+ * callbacks (hold_handoff): the rest of them run first. */
 static inline void cio__task_switch_away(cio__task *t)
 {
     cio_loop *l = t->fut.loop;
-    cio__task *next = l->run_left || cio__loop_next_iteration(l) ? cio__task_take_next(l) : NULL;
+    cio__sched *s = cio__task_sched(t);
+    cio__task *next = NULL;
+    if (!s->hold_handoff && (l->run_left || cio__loop_next_iteration(l)))
+        next = cio__task_take_next(l);
     if (next == t) {
-        t->tstate = CIO_T_RUNNING; /* alone in the new iteration: runs on */
+        cio__coro_check_canary(&t->run->coro); /* no switch to check it */
+        t->tstate = CIO_T_RUNNING;
     } else if (next) {
         next->tstate = CIO_T_RUNNING;
         cio__tls_task = next;
         cio__coro_switch(&t->run->coro, &next->run->coro);
     } else {
-        cio__coro_switch(&t->run->coro, &cio__task_sched(t)->thread_ctx);
+        cio__coro_switch(&t->run->coro, &s->thread_ctx);
     }
 }
 

@@ -1,4 +1,4 @@
-/* test_switch_stack.c — the fast paths the benchmarks tuned: per-task
+/* test_switch_stack.c — [threads] the fast paths the benchmarks tuned: per-task
  * floating-point control words across switches, stacks reused after the
  * pool has given their memory back (batched trimming), many stacks from
  * fresh chunks (batched guards), sleeps never ending early with timer
@@ -268,12 +268,19 @@ static void test_yield_order_kept(void)
     CHECK(memcmp(g_log, want, n) == 0);
 }
 
-/* A task yielding alone: each yield is a whole iteration of its own. */
+static void count_call(void *arg) { ++*(int *)arg; }
+
+/* A task yielding alone: each yield is a whole iteration of its own, so a
+ * callback scheduled before the yield has run when it returns. */
 static intptr_t lone_yielder(void *arg)
 {
     (void)arg;
-    for (int i = 0; i < 1000; i++)
+    int calls = 0;
+    for (int i = 0; i < 1000; i++) {
+        CHECK(cio_loop_call_soon(cio_loop_current(), count_call, &calls) > 0);
         CHECK_EQ(cio_yield(), 0);
+        CHECK_EQ(calls, i + 1);
+    }
     return 5;
 }
 
@@ -284,12 +291,14 @@ static void test_lone_yielder(void)
 
 static atomic_int g_stop_spin;
 
+enum { SPIN_LIMIT = 10000000 }; /* far more than any of these needs: fail, don't hang */
+
 static intptr_t spinner(void *arg)
 {
     long *yields = arg;
     while (!atomic_load(&g_stop_spin)) {
         CHECK_EQ(cio_yield(), 0);
-        ++*yields;
+        CHECK(++*yields < SPIN_LIMIT);
     }
     return 0;
 }
@@ -342,6 +351,114 @@ static void test_yield_loop_starves_nothing(void)
         CHECK_EQ(test_run(spin_until, (void *)(intptr_t)how), 0);
 }
 
+/* A future with two callbacks: a parked task's wake-up, then a plain one.
+ * The task resumes from inside the callbacks; tasks it hands off to must not
+ * keep the second callback waiting (asyncio runs it right after the task's
+ * step). */
+static cio_future *g_two_cb;
+static int g_cb2_ran, g_waiter_steps, g_steps_at_cb2 = -1;
+
+static void second_cb(cio_future *f, void *arg)
+{
+    (void)f;
+    (void)arg;
+    g_cb2_ran = 1;
+    g_steps_at_cb2 = g_waiter_steps;
+}
+
+static intptr_t two_cb_waiter(void *arg)
+{
+    (void)arg;
+    CHECK_EQ(CIO_AWAIT(cio_future_retain(g_two_cb)), 1);
+    while (!g_cb2_ran) {
+        g_waiter_steps++;
+        CHECK_EQ(cio_yield(), 0);
+        CHECK(g_waiter_steps < SPIN_LIMIT);
+    }
+    return 0;
+}
+
+static intptr_t two_cb_spinner(void *arg)
+{
+    (void)arg;
+    for (long n = 0; !g_cb2_ran; n++) {
+        CHECK_EQ(cio_yield(), 0);
+        CHECK(n < SPIN_LIMIT);
+    }
+    return 0;
+}
+
+static intptr_t two_cb_main(void *arg)
+{
+    (void)arg;
+    g_two_cb = cio_future_new(NULL);
+    cio_task *a = cio_spawn(two_cb_waiter, NULL);
+    cio_task *b = cio_spawn(two_cb_spinner, NULL);
+    CHECK_EQ(cio_yield(), 0); /* a parks on the future: its first callback */
+    CHECK_EQ(cio_future_add_done_callback(g_two_cb, second_cb, NULL), 0);
+    CHECK_EQ(cio_future_set_result(g_two_cb, 1), 0);
+    CHECK_EQ(CIO_AWAIT(a), 0);
+    CHECK_EQ(CIO_AWAIT(b), 0);
+    cio_future_release(g_two_cb);
+    return 0;
+}
+
+static void test_callbacks_after_a_wake_run_next(void)
+{
+    CHECK_EQ(test_run(two_cb_main, NULL), 0);
+    CHECK_EQ(g_steps_at_cb2, 1); /* the waiter's first step, then the callback */
+}
+
+/* cio_loop_stop from a task in a yield loop ends run_forever at once. */
+static intptr_t stop_then_spin(void *arg)
+{
+    long *yields = arg;
+    cio_loop_stop(cio_loop_current());
+    while (cio_yield() == 0)
+        CHECK(++*yields < SPIN_LIMIT);
+    return 0;
+}
+
+static void test_stop_ends_yield_loop(void)
+{
+    cio_loop *l = test_loop_new();
+    long yields = 0;
+    cio_task *t = cio_spawn_ex(l, stop_then_spin, &yields, NULL);
+    CHECK_EQ(cio_loop_run_forever(l), 0);
+    CHECK(yields <= 1);
+    CHECK_EQ(cio_task_cancel(t), 1);
+    CHECK_EQ(cio_loop_run_until_complete(l, t), 0);
+    test_loop_free(l);
+}
+
+/* cio_run returns once main does, though a detached task yields forever:
+ * the loop stops handing off when its run condition ends, and the task is
+ * cancelled. */
+static long g_detached_yields;
+
+static intptr_t forever_yielder(void *arg)
+{
+    (void)arg;
+    while (cio_yield() == 0)
+        CHECK(++g_detached_yields < SPIN_LIMIT);
+    return 0;
+}
+
+static intptr_t main_leaves_yielder(void *arg)
+{
+    (void)arg;
+    CHECK_EQ(cio_task_detach(cio_spawn(forever_yielder, NULL)), 0);
+    for (int i = 0; i < 10; i++)
+        CHECK_EQ(cio_yield(), 0);
+    return 3;
+}
+
+static void test_run_ends_with_yielder_left(void)
+{
+    CHECK_EQ(cio_run(main_leaves_yielder, NULL, NULL), 3);
+    CHECK(g_detached_yields >= 9 && g_detached_yields <= 12);
+}
+
 int main(void)
 {
     test_alloc_install();
@@ -353,6 +470,9 @@ int main(void)
     RUN(test_yield_order_kept);
     RUN(test_lone_yielder);
     RUN(test_yield_loop_starves_nothing);
+    RUN(test_callbacks_after_a_wake_run_next);
+    RUN(test_stop_ends_yield_loop);
+    RUN(test_run_ends_with_yielder_left);
     CHECK_EQ(test_alloc_live(), 0);
     return 0;
 }
