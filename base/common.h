@@ -12,6 +12,10 @@
 #include "cio/base.h"
 
 #define CIO_HIDDEN __attribute__((visibility("hidden")))
+/* Thread-locals on hot paths: initial-exec, so the shared library reaches
+ * them without a __tls_get_addr call (a few pointers of static TLS; a
+ * dlopen'ed libcio still fits glibc's surplus). */
+#define CIO_TLS __thread __attribute__((tls_model("initial-exec")))
 #define cio__likely(x) __builtin_expect(!!(x), 1)
 #define cio__unlikely(x) __builtin_expect(!!(x), 0)
 #define cio__container_of(ptr, type, member) \

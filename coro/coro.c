@@ -14,9 +14,9 @@
 #define CANARY CIO__CORO_CANARY
 #define tls_running cio__coro_tls_running
 
-__thread cio__coro *cio__coro_tls_running;
+CIO_TLS cio__coro *cio__coro_tls_running;
 #ifdef CIO_ASAN
-static __thread cio__coro *tls_switch_from; /* who switched to the context now resuming */
+static CIO_TLS cio__coro *tls_switch_from; /* who switched to the context now resuming */
 #endif
 
 cio__coro *cio__coro_running(void) { return tls_running; }

@@ -39,7 +39,7 @@ CIO_HIDDEN int cio__coro_make(cio__coro *c, char *lo, size_t size, void (*entry)
 CIO_HIDDEN int cio__coro_init_thread(cio__coro *c);
 
 /* The coroutine running on this thread (NULL: the thread's own stack). */
-CIO_HIDDEN extern __thread cio__coro *cio__coro_tls_running;
+CIO_HIDDEN extern CIO_TLS cio__coro *cio__coro_tls_running;
 
 /* cio__coro_switch with every annotation, out of line. */
 CIO_HIDDEN void cio__coro_switch_annotated(cio__coro *from, cio__coro *to);

@@ -11,7 +11,7 @@
  */
 #include "internal.h"
 
-static __thread cio__job *tls_job; /* the job running on this worker */
+static CIO_TLS cio__job *tls_job; /* the job running on this worker */
 
 /* Loop thread: the job's outcome is known; settle and release it. */
 static void job_finish(cio__job *j, intptr_t result)

@@ -28,9 +28,9 @@ struct cio_greenlet {
     int state;
 };
 
-static __thread cio_greenlet *tls_current;
-static __thread cio__coro *tls_main;
-static __thread intptr_t tls_xfer;
+static CIO_TLS cio_greenlet *tls_current;
+static CIO_TLS cio__coro *tls_main;
+static CIO_TLS intptr_t tls_xfer;
 
 cio_greenlet *cio_greenlet_current(void) { return tls_current; }
 bool cio_greenlet_dead(const cio_greenlet *g) { return !g || g->state == GL_DEAD; }

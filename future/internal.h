@@ -157,7 +157,7 @@ CIO_HIDDEN void cio__task_wake_parked(cio_future *f, void *arg);
 CIO_HIDDEN void cio__task_park_polling(cio__task *t, cio_future *f);
 
 /* The running task (task.c); cio__task_current() outside this layer. */
-CIO_HIDDEN extern __thread cio__task *cio__tls_task;
+CIO_HIDDEN extern CIO_TLS cio__task *cio__tls_task;
 /* The task the ready phase would resume next, taken off its snapshot, if
  * the next handle does nothing but resume one started task; else NULL. */
 CIO_HIDDEN cio__task *cio__task_take_next(cio_loop *l);

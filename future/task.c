@@ -11,7 +11,7 @@
 #include <string.h>
 #include "internal.h"
 
-__thread cio__task *cio__tls_task;
+CIO_TLS cio__task *cio__tls_task;
 #define tls_task cio__tls_task
 
 static int task_cancel(cio_future *f);

@@ -14,7 +14,7 @@
 #include "coro/stack.h"
 #include "internal.h"
 
-static __thread cio_loop *tls_loop;
+static CIO_TLS cio_loop *tls_loop;
 
 cio_loop *cio_loop_current(void) { return tls_loop; }
 
