@@ -4,6 +4,8 @@
  * or never-used object; `used` counts its objects handed out; the spare has
  * used == 0 and is on neither list.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include "slab.h"
@@ -11,10 +13,11 @@
 struct cio__slab_chunk {
     cio__list link;    /* in the pool's partial list; self-linked when full */
     cio__list all;     /* in the pool's list of chunks */
-    void *raw;         /* what the allocation hook returned */
+    void *raw;         /* what the allocation hook returned, or NULL: mmap'd */
     void *free;        /* freed objects, each holding the next */
     char *fresh, *end; /* never-used objects: [fresh, end) */
     size_t used;
+    cio__slab *owner;  /* checked in debug builds */
 };
 
 /* The header, rounded up to a cache line. */
@@ -43,19 +46,43 @@ static void chunk_reset(cio__slab *s, cio__slab_chunk *c)
     cio__list_init(&c->all);
 }
 
+/* 2 MiB-aligned memory of our own: map twice that, unmap the slack. With
+ * the default allocator, so that a chunk given back leaves the process
+ * (glibc keeps large blocks it serves from its heap after raising its mmap
+ * threshold) and huge-page advice never lands on memory malloc reuses. */
+static void *map_aligned(void)
+{
+    size_t len = 2 * CIO__SLAB_CHUNK;
+    char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    char *at = (char *)(((uintptr_t)p + CIO__SLAB_CHUNK - 1) & ~(uintptr_t)(CIO__SLAB_CHUNK - 1));
+    if (at > p)
+        munmap(p, (size_t)(at - p));
+    if (at + CIO__SLAB_CHUNK < p + len)
+        munmap(at + CIO__SLAB_CHUNK, (size_t)(p + len - (at + CIO__SLAB_CHUNK)));
+    return at;
+}
+
 static cio__slab_chunk *chunk_new(cio__slab *s)
 {
-    void *raw = cio__malloc(2 * CIO__SLAB_CHUNK); /* room to align; the slack is never touched */
-    if (!raw)
-        return NULL;
-    uintptr_t at = ((uintptr_t)raw + CIO__SLAB_CHUNK - 1) & ~(uintptr_t)(CIO__SLAB_CHUNK - 1);
-    cio__slab_chunk *c = (cio__slab_chunk *)at;
+    void *raw = NULL, *at;
+    if (cio__alloc_is_default()) {
+        if (!(at = map_aligned()))
+            return NULL;
 #ifdef MADV_HUGEPAGE
-    if (s->nchunks > 0 && cio__alloc_is_default())
-        madvise(c, CIO__SLAB_CHUNK, MADV_HUGEPAGE); /* advice only: failure changes nothing */
+        if (s->nchunks > 0)
+            madvise(at, CIO__SLAB_CHUNK, MADV_HUGEPAGE); /* advice only: failure changes nothing */
 #endif
+    } else {
+        if (!(raw = cio__malloc(2 * CIO__SLAB_CHUNK))) /* room to align; the slack is never touched */
+            return NULL;
+        at = (void *)(((uintptr_t)raw + CIO__SLAB_CHUNK - 1) & ~(uintptr_t)(CIO__SLAB_CHUNK - 1));
+    }
+    cio__slab_chunk *c = at;
     chunk_reset(s, c);
     c->raw = raw;
+    c->owner = s;
     s->nchunks++;
     return c;
 }
@@ -65,7 +92,10 @@ static void chunk_release(cio__slab *s, cio__slab_chunk *c)
     cio__list_remove(&c->link);
     cio__list_remove(&c->all);
     s->nchunks--;
-    cio__free(c->raw);
+    if (c->raw)
+        cio__free(c->raw);
+    else
+        munmap(c, CIO__SLAB_CHUNK);
 }
 
 /* A chunk with room: the first partial one, else the spare, else a new one. */
@@ -103,6 +133,12 @@ void *cio__slab_alloc(cio__slab *s)
 void cio__slab_free(cio__slab *s, void *p)
 {
     cio__slab_chunk *c = chunk_of(p);
+#ifdef CIO_DEBUG
+    if (c->owner != s) {
+        fprintf(stderr, "cio: internal error: object %p freed to a %zu-byte pool it does not come from\n", p, s->size);
+        abort();
+    }
+#endif
     *(void **)p = c->free;
     c->free = p;
     if (cio__list_empty(&c->link)) /* was full: serves the next allocations */

@@ -80,6 +80,7 @@ typedef struct cio__sched {
     size_t nfutures;           /* future records alive (tasks included) */
     uint64_t next_task_id;
     bool hold_handoff;         /* a future's callbacks are running and more follow */
+    bool pools_off;            /* objects from the allocation hook (ASan, Valgrind) */
     cio__slab caches[CIO_CACHE_COUNT];
 } cio__sched;
 
@@ -130,7 +131,7 @@ enum { CIO_T_NEW, CIO_T_READY, CIO_T_RUNNING, CIO_T_PARKED, CIO_T_DONE };
 
 /* Scheduler state of `l`, created on first use; NULL on -ENOMEM. */
 CIO_HIDDEN cio__sched *cio__sched_get(cio_loop *l);
-/* Memory for a `size`-byte internal object of this loop (cached free lists). */
+/* Memory for a `size`-byte internal object of this loop (its pools). */
 CIO_HIDDEN void *cio__cache_get(cio__sched *s, size_t size);
 CIO_HIDDEN void cio__cache_put(cio__sched *s, size_t size, void *p);
 

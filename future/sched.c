@@ -48,6 +48,19 @@ static int cache_index(size_t size)
     return i >= 1 && i <= CIO_CACHE_COUNT ? (int)i - 1 : -1;
 }
 
+/* Under ASan or Valgrind every object comes from the allocation hook, so
+ * the tool sees each use after free; otherwise from the loop's pools. */
+static bool pools_off(void)
+{
+#if defined(CIO_ASAN)
+    return true;
+#elif defined(CIO_HAVE_VALGRIND)
+    return RUNNING_ON_VALGRIND;
+#else
+    return false;
+#endif
+}
+
 cio__sched *cio__sched_get(cio_loop *l)
 {
     if (cio__likely(l->sched != NULL))
@@ -64,27 +77,20 @@ cio__sched *cio__sched_get(cio_loop *l)
     }
     for (int i = 0; i < CIO_CACHE_COUNT; i++)
         cio__slab_init(&s->caches[i], (size_t)(i + 1) * CIO_CACHE_STEP);
+    s->pools_off = pools_off();
     cio__loop_set_sched(l, s, &hooks);
     return s;
 }
 
-/* ASan builds use the allocation hook for every object, so ASan sees
- * each use after free; others take them from the loop's pools. */
 void *cio__cache_get(cio__sched *s, size_t size)
 {
-    int which = cache_index(size);
-#ifdef CIO_ASAN
-    which = -1;
-#endif
+    int which = s->pools_off ? -1 : cache_index(size);
     return which < 0 ? cio__malloc(size) : cio__slab_alloc(&s->caches[which]);
 }
 
 void cio__cache_put(cio__sched *s, size_t size, void *p)
 {
-    int which = cache_index(size);
-#ifdef CIO_ASAN
-    which = -1;
-#endif
+    int which = s->pools_off ? -1 : cache_index(size);
     if (which < 0)
         cio__free(p);
     else

@@ -42,7 +42,7 @@ typedef struct cio__op {
     bool has_timeout, cancel_requested;
 } cio__op;
 
-/* Per-loop state of the layers above (tasks, stacks, free lists). */
+/* Per-loop state of the layers above (tasks, stacks, object pools). */
 typedef struct cio__sched_hooks {
     size_t (*alive)(void *sched);
     void (*report)(void *sched);   /* debug: print what is alive */

@@ -1,15 +1,25 @@
 /* test_slab.c — the per-loop object pools (base/slab.c): objects spread
  * over several chunks keep their contents, freed objects are reused before
  * new memory is taken, emptied chunks go back to the allocation hook but
- * one spare, the hook's failure is an error, and many tasks alive at once
- * (several chunks of task records) leave nothing behind. */
+ * one spare, the hook's failure is an error, chunks of the default
+ * allocator are mmap'd, aligned and unmapped when given back, and many
+ * tasks alive at once (several chunks of task records) leave nothing
+ * behind. */
+#include <sys/mman.h>
 #include "base/slab.h"
 #include "harness.h"
 
 enum { OBJ = 100, N = 50000 };
 static void *g_obj[N];
 
-static size_t per_chunk(const cio__slab *s) { return (CIO__SLAB_CHUNK - 128) / s->size; }
+/* The chunks n objects need: each chunk gives up at most a few cache
+ * lines to its header. */
+static void check_chunks_for(const cio__slab *s, size_t n)
+{
+    size_t lo = (n * s->size + CIO__SLAB_CHUNK - 1) / CIO__SLAB_CHUNK;
+    size_t hi = (n * s->size + (CIO__SLAB_CHUNK - 256) - 1) / (CIO__SLAB_CHUNK - 256);
+    CHECK(s->nchunks >= lo && s->nchunks <= hi);
+}
 
 /* Allocates g_obj[from, to) and stamps each with its index. */
 static void fill(cio__slab *s, int from, int to)
@@ -38,7 +48,7 @@ static void test_objects_keep_their_contents(void)
     CHECK_EQ(s.size, 112);
     fill(&s, 0, N);
     check_stamps(1); /* no two objects overlap, nor any object a chunk header */
-    CHECK_EQ(s.nchunks, (N + per_chunk(&s) - 1) / per_chunk(&s));
+    check_chunks_for(&s, N);
     CHECK_EQ(test_alloc_live(), (long)s.nchunks);
     cio__slab_destroy(&s);
     CHECK_EQ(test_alloc_live(), 0);
@@ -85,6 +95,30 @@ static void test_hook_failure(void)
     CHECK_EQ(test_alloc_live(), 0);
 }
 
+static bool mapped(void *p) { return msync(p, 4096, MS_ASYNC) == 0; }
+
+/* With the default allocator: chunks are 2 MiB-aligned mappings of their
+ * own (huge pages advised from the second), unmapped when given back. */
+static void test_default_allocator_chunks(void)
+{
+    CHECK_EQ(cio_set_allocator(&(cio_allocator){ 0 }), 0);
+    cio__slab s;
+    cio__slab_init(&s, OBJ);
+    fill(&s, 0, N);
+    check_stamps(1);
+    check_chunks_for(&s, N);
+    char *first = (char *)((uintptr_t)g_obj[0] & ~(uintptr_t)(CIO__SLAB_CHUNK - 1));
+    char *last = (char *)((uintptr_t)g_obj[N - 1] & ~(uintptr_t)(CIO__SLAB_CHUNK - 1));
+    CHECK(first != last && mapped(first) && mapped(last));
+    for (int i = 0; i < N; i++)
+        cio__slab_free(&s, g_obj[i]);
+    CHECK_EQ(s.nchunks, 1); /* the spare */
+    CHECK(!mapped(first) || !mapped(last));
+    cio__slab_destroy(&s);
+    CHECK(!mapped(first) && !mapped(last));
+    test_alloc_install();
+}
+
 enum { TASKS = 20000 };
 
 static intptr_t child(void *arg) { return (intptr_t)arg; }
@@ -113,6 +147,7 @@ int main(void)
     RUN(test_objects_keep_their_contents);
     RUN(test_freed_objects_reused_and_chunks_returned);
     RUN(test_hook_failure);
+    RUN(test_default_allocator_chunks);
     RUN(test_many_tasks_leave_nothing);
     return 0;
 }
