@@ -32,15 +32,20 @@ intptr_t cio_await(cio_future *f)
 
 typedef struct until {
     cio_future *f;
+    cio_loop *l;
     bool ran;
 } until;
 
 /* Keeps going while `f` is pending, and for at least one iteration (as
- * asyncio does), so callbacks already queued still run. */
+ * asyncio does), so callbacks already queued still run. That iteration
+ * must not wait when `f` is already done: it runs as if stopped. */
 static bool not_done(void *arg)
 {
     until *u = arg;
-    bool go = !u->ran || u->f->state == CIO_F_PENDING;
+    bool pending = u->f->state == CIO_F_PENDING;
+    if (!u->ran && !pending)
+        u->l->stopping = true;
+    bool go = !u->ran || pending;
     u->ran = true;
     return go;
 }
@@ -55,7 +60,7 @@ intptr_t cio_loop_run_until_complete(cio_loop *l, cio_future *f)
     if (f->loop != l) {
         r = cio__misuse(-EINVAL, "future belongs to another loop");
     } else {
-        until u = { f, false };
+        until u = { f, l, false };
         int rc = cio__loop_run(l, not_done, &u);
         r = rc < 0 ? rc : f->state != CIO_F_PENDING ? f->result : -EINTR;
     }

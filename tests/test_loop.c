@@ -2,6 +2,7 @@
  * run_forever/stop, run_until_complete, free refusing while busy, ring
  * setup per configuration, SQ-full batching, running on another thread. */
 #include <pthread.h>
+#include <unistd.h>
 #include "harness.h"
 
 static char g_log[64];
@@ -46,6 +47,27 @@ static void test_run_until_complete_plain_future(void)
     CHECK(cio_loop_call_later(l, CIO_MS(2), set_later, f) > 0);
     CHECK_EQ(cio_loop_run_until_complete(l, f), 17);
     CHECK(cio_loop_time_ns(l) >= t0 + CIO_MS(2));
+    test_loop_free(l);
+}
+
+static void count_call(void *arg) { ++*(int *)arg; }
+
+/* A future already done: one iteration runs what is queued, without
+ * waiting for anything else (asyncio's run_until_complete does the same). */
+static void test_run_until_complete_done_future(void)
+{
+    cio_loop *l = test_loop_new();
+    alarm(10); /* it used to wait forever with nothing else on the loop */
+    cio_future *f = cio_future_new(l);
+    CHECK_EQ(cio_future_set_result(f, 7), 0);
+    CHECK_EQ(cio_loop_run_until_complete(l, f), 7);
+    f = cio_future_new(l);
+    CHECK_EQ(cio_future_set_result(f, 8), 0);
+    int calls = 0;
+    CHECK(cio_loop_call_soon(l, count_call, &calls) > 0);
+    CHECK_EQ(cio_loop_run_until_complete(l, f), 8);
+    CHECK_EQ(calls, 1);
+    alarm(0);
     test_loop_free(l);
 }
 
@@ -207,6 +229,7 @@ int main(void)
     long before = test_alloc_live();
     RUN(test_call_soon_and_later_order);
     RUN(test_run_until_complete_plain_future);
+    RUN(test_run_until_complete_done_future);
     RUN(test_free_refuses_while_busy);
     RUN(test_stop_interrupts_run_until_complete);
     RUN(test_ring_setup_matches_mode);
