@@ -49,12 +49,6 @@ CIO_HIDDEN __attribute__((noreturn, cold)) void cio__coro_overflow(const cio__co
 CIO_HIDDEN void cio__ctx_switch(void **save_sp, void *load_sp);
 #endif
 
-/* Saves the current context into `from` and resumes `to`. Returns when
- * something switches back to `from`.
- * Inline in plain assembly-backend builds: every function return between
- * the raw switch and the code that resumes is a return-stack misprediction
- * (the hardware return stack holds the other context's calls), ~9 ns each
- * under KVM, so the switch sits directly in its callers. */
 /* Aborts with a named report if `c` runs without a guard page and its
  * canary was overwritten (a stack overflow). */
 static inline void cio__coro_check_canary(const cio__coro *c)
@@ -63,6 +57,13 @@ static inline void cio__coro_check_canary(const cio__coro *c)
         cio__coro_overflow(c);
 }
 
+/* Saves the current context into `from` and resumes `to`. Returns when
+ * something switches back to `from`.
+ * Inline in plain assembly-backend builds: the raw switch ends in `ret`, so
+ * it returns correctly predicted when `to` was suspended at the same call
+ * site as `from` (tasks handing off to each other); every function return
+ * between a switch and the code it resumes would be one more chance for the
+ * two contexts' return addresses to differ. */
 static inline void cio__coro_switch(cio__coro *from, cio__coro *to)
 {
 #if defined(CIO_CTX_ASM) && !defined(CIO_ASAN) && !defined(CIO_TSAN)

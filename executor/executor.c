@@ -16,7 +16,9 @@ enum { MAX_WORKERS = 1024 };
  * submitted right after another one then costs no futex wake-up. 1,000
  * pauses are ~20 us on an AMD EPYC (Zen 5) guest; with 200 the workers fell
  * asleep between the waves of a throughput run and futex waits and wake-ups
- * took a third of its CPU (6.3M -> 10.1M jobs/s). */
+ * took a third of its CPU (6.3M -> 10.1M jobs/s). A pause lasts ~40 ns on
+ * Skylake-class Intel, so there it is ~40 us; a spin bounded by the clock
+ * instead (read every 64 pauses) measured slower and less steady here. */
 enum { SPIN_ROUNDS = 1000 };
 
 /* The most jobs a worker takes from the queue at once. */

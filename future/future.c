@@ -2,7 +2,9 @@
  *
  * Invariant: callbacks never run inside cio__future_complete; completion
  * queues `cb_handle` (holding a reference) and the loop calls them in the
- * order they were added. A future is freed when its last reference goes.
+ * order they were added — or, when the only callback resumes a parked task,
+ * queues that task's handle in the same place (the task's cio_await holds
+ * the reference). A future is freed when its last reference goes.
  */
 #include <string.h>
 #include "internal.h"
@@ -41,7 +43,7 @@ void cio__future_init(cio_future *f, cio_loop *l, const cio__future_ops *ops)
 cio_future *cio__future_alloc(cio_loop *l, size_t size, const cio__future_ops *ops)
 {
     cio__sched *s = cio__sched_get(l);
-    cio_future *f = s ? cio__cache_get(s, size) : NULL;
+    cio_future *f = s ? cio__pool_get(s, size) : NULL;
     if (!f)
         return NULL;
     cio__future_init(f, l, ops);
@@ -55,7 +57,7 @@ void cio__future_free(cio_future *f, size_t size)
     if (f->more)
         cio__free(f->more);
     s->nfutures--;
-    cio__cache_put(s, size, f);
+    cio__pool_put(s, size, f);
 }
 
 static void plain_destroy(cio_future *f) { cio__future_free(f, sizeof(*f)); }

@@ -58,7 +58,7 @@ struct cio_future {
 /* Object pools by size in 16-byte steps (16, 32, ... 512 bytes), so an
  * object takes no more than it needs (a task is 336 bytes); larger objects
  * go straight to the allocation hook. */
-enum { CIO_CACHE_STEP = 16, CIO_CACHE_COUNT = 32 };
+enum { CIO_POOL_STEP = 16, CIO_POOL_COUNT = 32 };
 
 typedef struct cio__task cio__task;
 
@@ -81,7 +81,7 @@ typedef struct cio__sched {
     uint64_t next_task_id;
     bool hold_handoff;         /* a future's callbacks are running and more follow */
     bool pools_off;            /* objects from the allocation hook (ASan, Valgrind) */
-    cio__slab caches[CIO_CACHE_COUNT];
+    cio__slab pools[CIO_POOL_COUNT];
 } cio__sched;
 
 /* What a task needs only while it has a stack, kept at the top of that
@@ -132,8 +132,8 @@ enum { CIO_T_NEW, CIO_T_READY, CIO_T_RUNNING, CIO_T_PARKED, CIO_T_DONE };
 /* Scheduler state of `l`, created on first use; NULL on -ENOMEM. */
 CIO_HIDDEN cio__sched *cio__sched_get(cio_loop *l);
 /* Memory for a `size`-byte internal object of this loop (its pools). */
-CIO_HIDDEN void *cio__cache_get(cio__sched *s, size_t size);
-CIO_HIDDEN void cio__cache_put(cio__sched *s, size_t size, void *p);
+CIO_HIDDEN void *cio__pool_get(cio__sched *s, size_t size);
+CIO_HIDDEN void cio__pool_put(cio__sched *s, size_t size, void *p);
 
 /* Initialises a pending future of kind `ops` with one reference. */
 CIO_HIDDEN void cio__future_init(cio_future *f, cio_loop *l, const cio__future_ops *ops);
@@ -191,9 +191,11 @@ static inline void cio__task_switch_away(cio__task *t)
     }
 }
 
-/* Parks the current task until `f` is done (no reference consumed).
- * Inline so the switch sits in the awaiting function: each return between
- * a switch and the code it resumes is a return-stack misprediction. */
+/* Parks the current task until `f` is done (no reference consumed: the
+ * caller holds one until it returns, which queue_callbacks relies on when it
+ * queues the task itself instead of the callback). Inline so the switch
+ * sits in the awaiting function, the same call site for every task parked
+ * there (see cio__coro_switch). */
 static inline void cio__task_park(cio__task *t, cio_future *f)
 {
     if (cio_future_add_done_callback(f, cio__task_wake_parked, t) < 0) {

@@ -32,8 +32,8 @@ static void sched_report(void *p)
 static void sched_destroy(void *p)
 {
     cio__sched *s = p;
-    for (int i = 0; i < CIO_CACHE_COUNT; i++)
-        cio__slab_destroy(&s->caches[i]);
+    for (int i = 0; i < CIO_POOL_COUNT; i++)
+        cio__slab_destroy(&s->pools[i]);
     cio__stack_pool_free(&s->stacks);
     cio__coro_destroy(&s->thread_ctx);
     cio__free(s);
@@ -41,11 +41,11 @@ static void sched_destroy(void *p)
 
 static const cio__sched_hooks hooks = { sched_alive, sched_report, sched_destroy };
 
-/* Pool i holds objects of up to (i + 1) * CIO_CACHE_STEP bytes. */
-static int cache_index(size_t size)
+/* Pool i holds objects of up to (i + 1) * CIO_POOL_STEP bytes. */
+static int pool_index(size_t size)
 {
-    size_t i = (size + CIO_CACHE_STEP - 1) / CIO_CACHE_STEP;
-    return i >= 1 && i <= CIO_CACHE_COUNT ? (int)i - 1 : -1;
+    size_t i = (size + CIO_POOL_STEP - 1) / CIO_POOL_STEP;
+    return i >= 1 && i <= CIO_POOL_COUNT ? (int)i - 1 : -1;
 }
 
 /* Under ASan or Valgrind every object comes from the allocation hook, so
@@ -75,24 +75,24 @@ cio__sched *cio__sched_get(cio_loop *l)
         cio__free(s);
         return NULL;
     }
-    for (int i = 0; i < CIO_CACHE_COUNT; i++)
-        cio__slab_init(&s->caches[i], (size_t)(i + 1) * CIO_CACHE_STEP);
+    for (int i = 0; i < CIO_POOL_COUNT; i++)
+        cio__slab_init(&s->pools[i], (size_t)(i + 1) * CIO_POOL_STEP);
     s->pools_off = pools_off();
     cio__loop_set_sched(l, s, &hooks);
     return s;
 }
 
-void *cio__cache_get(cio__sched *s, size_t size)
+void *cio__pool_get(cio__sched *s, size_t size)
 {
-    int which = s->pools_off ? -1 : cache_index(size);
-    return which < 0 ? cio__malloc(size) : cio__slab_alloc(&s->caches[which]);
+    int which = s->pools_off ? -1 : pool_index(size);
+    return which < 0 ? cio__malloc(size) : cio__slab_alloc(&s->pools[which]);
 }
 
-void cio__cache_put(cio__sched *s, size_t size, void *p)
+void cio__pool_put(cio__sched *s, size_t size, void *p)
 {
-    int which = s->pools_off ? -1 : cache_index(size);
+    int which = s->pools_off ? -1 : pool_index(size);
     if (which < 0)
         cio__free(p);
     else
-        cio__slab_free(&s->caches[which], p);
+        cio__slab_free(&s->pools[which], p);
 }

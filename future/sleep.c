@@ -60,7 +60,7 @@ static void deadline_done(cio_future *f, void *arg)
 {
     deadline *d = arg;
     cio__timer_stop(f->loop, &d->timer);
-    cio__cache_put(f->loop->sched, sizeof(deadline), d);
+    cio__pool_put(f->loop->sched, sizeof(deadline), d);
     cio__future_unref(f);
 }
 
@@ -72,7 +72,7 @@ cio_future *cio_with_timeout(cio_future *f, uint64_t timeout_ns)
         return f;
     if (f->ops->set_timeout && f->ops->set_timeout(f, timeout_ns) == 0)
         return f;
-    deadline *d = cio__cache_get(f->loop->sched, sizeof(deadline));
+    deadline *d = cio__pool_get(f->loop->sched, sizeof(deadline));
     if (!d) {
         cio__misuse(-ENOMEM, "no memory for a deadline; the future keeps none");
         return f;
@@ -83,7 +83,7 @@ cio_future *cio_with_timeout(cio_future *f, uint64_t timeout_ns)
     uint64_t when = timeout_ns > UINT64_MAX - now ? UINT64_MAX : now + timeout_ns;
     if (cio__timer_start(f->loop, &d->timer, when) < 0 || cio_future_add_done_callback(f, deadline_done, d) < 0) {
         cio__timer_stop(f->loop, &d->timer);
-        cio__cache_put(f->loop->sched, sizeof(deadline), d);
+        cio__pool_put(f->loop->sched, sizeof(deadline), d);
         cio__misuse(-ENOMEM, "no memory for a deadline; the future keeps none");
         return f;
     }

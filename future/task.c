@@ -1,12 +1,15 @@
 /* future/task.c — tasks: spawn, run on a pooled stack, park, finish, cancel.
  *
- * A task is switched in from the loop's own stack (the ready phase) and
- * switches back there whenever it waits or ends, so the scheduler context is
- * always `sched->thread_ctx`. One shortcut: a task that yields or parks
- * switches straight to the task the ready phase would resume next, if that
- * is all the next handle would do (same order, one switch instead of two);
- * the loop then learns from tls_task which task came back to it. References: the spawner holds one, the running task
- * holds one until its stack is given back (task_reap).
+ * A task is switched in from the loop's own stack (the ready phase), and
+ * goes back there when it ends, or when it waits and nothing else can run
+ * without the loop. Otherwise a task that yields or parks switches straight
+ * to the task the ready phase would resume next (same order, one switch
+ * instead of two), starting the next iteration itself when that iteration's
+ * poll and timer phases would do nothing (cio__task_switch_away). The loop
+ * learns from tls_task which task came back to it. References: the spawner
+ * holds one, the running task holds one until its stack is given back
+ * (task_reap). A started task's context and stack descriptor live at the
+ * top of its stack (cio__task_run).
  */
 #include <string.h>
 #include "internal.h"
@@ -152,6 +155,7 @@ void cio__task_wake_parked(cio_future *f, void *arg)
 void cio__task_ready(cio__task *t)
 {
     t->tstate = CIO_T_READY;
+    t->awaiting = NULL;
     cio__loop_ready(t->fut.loop, &t->wake);
 }
 

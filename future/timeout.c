@@ -34,13 +34,13 @@ cio_timeout *cio_timeout_enter(uint64_t timeout_ns)
         cio__misuse(-EPERM, "timeout scope outside a task");
         return NULL;
     }
-    cio_timeout *s = cio__cache_get(cio__task_sched(t), sizeof(*s));
+    cio_timeout *s = cio__pool_get(cio__task_sched(t), sizeof(*s));
     if (!s)
         return NULL;
     *s = (cio_timeout){ .task = t };
     cio__timer_init(&s->timer, scope_fire);
     if (arm(s, timeout_ns) < 0) {
-        cio__cache_put(cio__task_sched(t), sizeof(*s), s);
+        cio__pool_put(cio__task_sched(t), sizeof(*s), s);
         return NULL;
     }
     return s;
@@ -66,6 +66,6 @@ int cio_timeout_exit(cio_timeout *s)
     bool fired = s->fired;
     if (fired)
         s->task->cancel_pending = false; /* ours; delivered or not, it ends here */
-    cio__cache_put(cio__task_sched(s->task), sizeof(*s), s);
+    cio__pool_put(cio__task_sched(s->task), sizeof(*s), s);
     return fired ? -ETIMEDOUT : 0;
 }

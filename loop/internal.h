@@ -71,13 +71,13 @@ typedef struct cio__wakeup {
     /* What posting threads touch, alone on its cache line(s): the loop's
      * own bookkeeping (`pending` changes once per job) shared a line with
      * `head` and cost every post a miss. */
-    char pad_before[64];
+    char pad_before[128]; /* 128: Intel's adjacent-line prefetcher pairs lines */
     _Atomic(cio__remote *) head; /* MPSC list, newest first; the loop takes it whole */
     atomic_int sleeping;         /* 1 while the loop may block in the ring */
     atomic_int posters;          /* threads inside cio__loop_post (free waits for 0) */
     atomic_int mode;             /* enum cio_wakeup_mode, never AUTO */
     int efd;                     /* eventfd of the EVENTFD mode, or -1 */
-    char pad_after[64];
+    char pad_after[128];
     bool armed;                  /* a poll on efd is in the ring */
     size_t pending;              /* results other threads still owe the loop (loop thread) */
     uint64_t spin_ns;            /* current pre-sleep spin (adapts; loop thread) */
@@ -190,6 +190,14 @@ CIO_HIDDEN int cio__op_set_timeout(cio__op *op, uint64_t timeout_ns);
 /* Cancels: a QUEUED op completes at once with -ECANCELED; an INFLIGHT op
  * gets an async cancel and completes when the kernel says so. */
 CIO_HIDDEN void cio__op_cancel(cio_loop *l, cio__op *op);
+
+/* Nothing queued for the ring and nothing it owes: polling would neither
+ * submit nor reap anything. */
+static inline bool cio__ring_idle(cio_loop *l)
+{
+    return !l->inflight && cio__list_empty(&l->pending) && cio__list_empty(&l->cancels) &&
+           !io_uring_sq_ready(&l->ring) && !io_uring_cq_ready(&l->ring) && !io_uring_cq_has_overflow(&l->ring);
+}
 
 /* Ring backend (ring.c). */
 CIO_HIDDEN int cio__ring_init(cio_loop *l);

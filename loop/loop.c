@@ -187,10 +187,8 @@ static void run_once(cio_loop *l)
  * and the run condition still holds. */
 static bool iteration_is_trivial(cio_loop *l)
 {
-    return l->keep_going && !l->timers.len && !l->inflight && !l->stopping && cio__list_empty(&l->pending) &&
-           cio__list_empty(&l->cancels) && cio__list_empty(&l->wake.batch) &&
-           !atomic_load_explicit(&l->wake.head, memory_order_relaxed) && !io_uring_sq_ready(&l->ring) &&
-           !io_uring_cq_ready(&l->ring) && !io_uring_cq_has_overflow(&l->ring) && l->keep_going(l->keep_arg);
+    return l->keep_going && !l->timers.len && !l->stopping && cio__ring_idle(l) && cio__list_empty(&l->wake.batch) &&
+           !atomic_load_explicit(&l->wake.head, memory_order_relaxed) && l->keep_going(l->keep_arg);
 }
 
 bool cio__loop_next_iteration(cio_loop *l)
@@ -224,6 +222,7 @@ CIO_HIDDEN int cio__loop_run(cio_loop *l, bool (*keep_going)(void *), void *arg)
         run_once(l);
     cio__overflow_handler_uninstall(&l->altstack);
     l->keep_going = NULL;
+    l->keep_arg = NULL;
     l->running = false;
     l->stopping = false;
     cio__loop_set_current(prev ? prev : l);

@@ -233,8 +233,7 @@ static unsigned reap(cio_loop *l)
 
 void cio__ring_poll(cio_loop *l, uint64_t timeout_ns)
 {
-    if (timeout_ns == 0 && !l->inflight && cio__list_empty(&l->pending) && cio__list_empty(&l->cancels) &&
-        !io_uring_sq_ready(&l->ring) && !io_uring_cq_ready(&l->ring) && !io_uring_cq_has_overflow(&l->ring))
+    if (timeout_ns == 0 && cio__ring_idle(l))
         return; /* nothing to submit, nothing owed: a busy loop of tasks only */
     flush_queued(l);
     bool queued = io_uring_sq_ready(&l->ring) > 0;
