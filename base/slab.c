@@ -20,6 +20,17 @@ struct cio__slab_chunk {
     cio__slab *owner;  /* checked in debug builds */
 };
 
+/* A free object's first word links to the next free one. Read and written
+ * with memcpy: the same memory is a future or a task of another type
+ * before and after, and LTO inlines these into code using those types. */
+static inline void *link_get(const void *p)
+{
+    void *next;
+    memcpy(&next, p, sizeof(next));
+    return next;
+}
+static inline void link_set(void *p, void *next) { memcpy(p, &next, sizeof(next)); }
+
 /* The header, rounded up to a cache line. */
 #define FIRST_OFFSET ((sizeof(cio__slab_chunk) + 63) & ~(size_t)63)
 
@@ -119,7 +130,7 @@ void *cio__slab_alloc(cio__slab *s)
         return NULL;
     void *p = c->free;
     if (p) {
-        c->free = *(void **)p;
+        c->free = link_get(p);
     } else {
         p = c->fresh;
         c->fresh += s->size;
@@ -139,7 +150,7 @@ void cio__slab_free(cio__slab *s, void *p)
         abort();
     }
 #endif
-    *(void **)p = c->free;
+    link_set(p, c->free);
     c->free = p;
     if (cio__list_empty(&c->link)) /* was full: serves the next allocations */
         cio__list_insert_before(s->partial.next, &c->link);
