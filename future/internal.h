@@ -56,7 +56,7 @@ struct cio_future {
 };
 
 /* Object pools by size in 16-byte steps (16, 32, ... 512 bytes), so an
- * object takes no more than it needs (a task is 336 bytes); larger objects
+ * object takes no more than it needs (a task is 256 bytes); larger objects
  * go straight to the allocation hook. */
 enum { CIO_POOL_STEP = 16, CIO_POOL_COUNT = 32 };
 
