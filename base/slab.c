@@ -1,8 +1,8 @@
 /* base/slab.c — the object pools (see slab.h).
  *
  * Invariants: a chunk is on the `partial` list exactly when it has a free
- * or never-used object; `used` counts its objects handed out; the spare has
- * used == 0 and is on neither list.
+ * or never-used object; `used` counts its objects handed out; a spare has
+ * used == 0, is on neither list, and its `link` is in the pool's spares.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +11,7 @@
 #include "slab.h"
 
 struct cio__slab_chunk {
-    cio__list link;    /* in the pool's partial list; self-linked when full */
+    cio__list link;    /* in the pool's partial list (self-linked when full) or spares */
     cio__list all;     /* in the pool's list of chunks */
     void *raw;         /* what the allocation hook returned, or NULL: mmap'd */
     void *free;        /* freed objects, each holding the next */
@@ -40,6 +40,7 @@ void cio__slab_init(cio__slab *s, size_t size)
     s->size = (size + 15) & ~(size_t)15;
     cio__list_init(&s->partial);
     cio__list_init(&s->all);
+    cio__list_init(&s->spares);
 }
 
 static cio__slab_chunk *chunk_of(const void *p)
@@ -109,15 +110,20 @@ static void chunk_release(cio__slab *s, cio__slab_chunk *c)
         munmap(c, CIO__SLAB_CHUNK);
 }
 
-/* A chunk with room: the first partial one, else the spare, else a new one. */
+/* A chunk with room: the first partial one, else the newest spare, else a
+ * new one. */
 static cio__slab_chunk *chunk_with_room(cio__slab *s)
 {
     if (cio__likely(!cio__list_empty(&s->partial)))
         return cio__container_of(s->partial.next, cio__slab_chunk, link);
-    cio__slab_chunk *c = s->spare ? s->spare : chunk_new(s);
-    if (!c)
+    cio__slab_chunk *c;
+    if (s->nspares) {
+        c = cio__container_of(s->spares.next, cio__slab_chunk, link);
+        cio__list_remove(&c->link);
+        s->nspares--;
+    } else if (!(c = chunk_new(s))) {
         return NULL;
-    s->spare = NULL;
+    }
     cio__list_push_back(&s->partial, &c->link);
     cio__list_push_back(&s->all, &c->all);
     return c;
@@ -156,19 +162,24 @@ void cio__slab_free(cio__slab *s, void *p)
         cio__list_insert_before(s->partial.next, &c->link);
     if (--c->used > 0)
         return;
-    if (s->spare)
-        chunk_release(s, s->spare);
     cio__list_remove(&c->link);
     cio__list_remove(&c->all);
     chunk_reset(s, c);
-    s->spare = c;
+    cio__list_insert_before(s->spares.next, &c->link);
+    s->nspares++;
+}
+
+void cio__slab_trim(cio__slab *s, size_t keep)
+{
+    while (s->nspares > keep) {
+        chunk_release(s, cio__container_of(s->spares.prev, cio__slab_chunk, link)); /* the oldest */
+        s->nspares--;
+    }
 }
 
 void cio__slab_destroy(cio__slab *s)
 {
+    cio__slab_trim(s, 0);
     while (!cio__list_empty(&s->all))
         chunk_release(s, cio__container_of(s->all.next, cio__slab_chunk, all));
-    if (s->spare)
-        chunk_release(s, s->spare);
-    s->spare = NULL;
 }

@@ -47,6 +47,7 @@ typedef struct cio__sched_hooks {
     size_t (*alive)(void *sched);
     void (*report)(void *sched);   /* debug: print what is alive */
     void (*destroy)(void *sched);
+    void (*idle)(void *sched);     /* the loop is about to wait: give back spare memory */
 } cio__sched_hooks;
 
 typedef struct cio__uhandle cio__uhandle;

@@ -1,8 +1,9 @@
 /* loop/loop.c — loop lifecycle and the run loop, a list of named phases:
  *
  *   1. poll:    submit queued operations, reap completions (waiting only when
- *               nothing is ready, at most until the next timer is due), then
- *               take what other threads posted (wakeup.c)
+ *               nothing is ready, at most until the next timer is due, and
+ *               after the layers above gave back spare memory), then take
+ *               what other threads posted (wakeup.c)
  *   2. timers:  fire the timers that are due
  *   3. ready:   run the callbacks that were ready when this phase began
  *
@@ -173,6 +174,8 @@ static void run_once(cio_loop *l)
         wait = cio__timers_next(l, cio__clock_ns());
     else if (!l->ready_len && !l->stopping)
         wait = UINT64_MAX;
+    if (wait && l->sched)
+        l->sched_hooks->idle(l->sched);
     wait = cio__wakeup_prepare(l, wait);
     cio__ring_poll(l, wait);
     cio__wakeup_drain(l);

@@ -1,12 +1,14 @@
 /* test_slab.c — the per-loop object pools (base/slab.c): objects spread
  * over several chunks keep their contents, freed objects are reused before
- * new memory is taken, emptied chunks go back to the allocation hook but
- * one spare, the hook's failure is an error, chunks of the default
- * allocator are mmap'd, aligned and unmapped when given back, and many
- * tasks alive at once (several chunks of task records) leave nothing
- * behind. */
+ * new memory is taken, emptied chunks are kept as spares and reused until
+ * trimmed back to the allocation hook, the hook's failure is an error,
+ * chunks of the default allocator are mmap'd, aligned and unmapped when
+ * given back, many tasks alive at once (several chunks of task records)
+ * leave nothing behind, and a loop keeps a burst's chunks while busy and
+ * gives them back when it waits. */
 #include <sys/mman.h>
 #include "base/slab.h"
+#include "future/internal.h"
 #include "harness.h"
 
 enum { OBJ = 100, N = 50000 };
@@ -70,7 +72,16 @@ static void test_freed_objects_reused_and_chunks_returned(void)
         CHECK_EQ(*(int *)((char *)g_obj[i] + OBJ - sizeof(int)), i);
     for (int i = N - 1; i >= 0; i--)
         cio__slab_free(&s, g_obj[i]);
-    CHECK_EQ(s.nchunks, 1); /* the spare */
+    CHECK_EQ(s.nspares, chunks); /* every chunk is kept as a spare... */
+    CHECK_EQ(test_alloc_live(), (long)chunks);
+    fill(&s, 0, N); /* ...and serves the next burst without new memory */
+    CHECK_EQ(test_alloc_live(), (long)chunks);
+    CHECK_EQ(s.nspares, 0);
+    check_stamps(1);
+    for (int i = 0; i < N; i++)
+        cio__slab_free(&s, g_obj[i]);
+    cio__slab_trim(&s, 1);
+    CHECK_EQ(s.nchunks, 1); /* the one spare kept */
     CHECK_EQ(test_alloc_live(), 1);
     fill(&s, 0, 10); /* from the spare */
     CHECK_EQ(test_alloc_live(), 1);
@@ -112,8 +123,9 @@ static void test_default_allocator_chunks(void)
     CHECK(first != last && mapped(first) && mapped(last));
     for (int i = 0; i < N; i++)
         cio__slab_free(&s, g_obj[i]);
-    CHECK_EQ(s.nchunks, 1); /* the spare */
-    CHECK(!mapped(first) || !mapped(last));
+    cio__slab_trim(&s, 1);
+    CHECK_EQ(s.nchunks, 1); /* the newest spare: the last chunk emptied */
+    CHECK(!mapped(first) && mapped(last));
     cio__slab_destroy(&s);
     CHECK(!mapped(first) && !mapped(last));
     test_alloc_install();
@@ -141,6 +153,29 @@ static void test_many_tasks_leave_nothing(void)
     CHECK_EQ(test_alloc_live(), 0);
 }
 
+/* The burst's records stay as spares while the main task keeps running,
+ * and all but one per pool go back once the loop waits (in cio_sleep). */
+static intptr_t burst_main(void *arg)
+{
+    (void)arg;
+    CHECK_EQ(many_main(NULL), 0);
+    cio__sched *s = cio__sched_get(cio_loop_current());
+    size_t spares = 0;
+    for (int i = 0; i < CIO_POOL_COUNT; i++)
+        spares += s->pools[i].nspares;
+    CHECK(s->pools_off || spares > 1); /* sanitizer builds allocate per object */
+    CHECK_EQ(CIO_AWAIT(cio_sleep(CIO_MS(1))), 0);
+    for (int i = 0; i < CIO_POOL_COUNT; i++)
+        CHECK(s->pools[i].nspares <= 1);
+    return 0;
+}
+
+static void test_loop_trims_when_it_waits(void)
+{
+    CHECK_EQ(test_run(burst_main, NULL), 0);
+    CHECK_EQ(test_alloc_live(), 0);
+}
+
 int main(void)
 {
     test_alloc_install();
@@ -149,5 +184,6 @@ int main(void)
     RUN(test_hook_failure);
     RUN(test_default_allocator_chunks);
     RUN(test_many_tasks_leave_nothing);
+    RUN(test_loop_trims_when_it_waits);
     return 0;
 }
