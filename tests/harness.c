@@ -1,5 +1,6 @@
 /* tests/harness.c — see harness.h. */
 #include <stdatomic.h>
+#include "future/internal.h"
 #include "harness.h"
 
 static atomic_long g_live;
@@ -59,6 +60,16 @@ void test_alloc_install(void)
 }
 
 long test_alloc_live(void) { return atomic_load(&g_live); }
+
+long test_alloc_live_unpooled(void)
+{
+    cio_loop *l = cio_loop_current();
+    cio__sched *s = l ? cio__sched_get(l) : NULL;
+    long chunks = 0;
+    for (int i = 0; s && i < CIO_POOL_COUNT; i++)
+        chunks += (long)s->pools[i].nchunks;
+    return test_alloc_live() - chunks;
+}
 void test_alloc_fail_after(long n) { atomic_store(&g_fail_after, n); }
 
 cio_loop_opts test_loop_opts(void)

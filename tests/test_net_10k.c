@@ -71,7 +71,7 @@ static intptr_t parent(void *arg)
         while (cio_server_connections(srv))
             CIO_AWAIT(cio_sleep(CIO_MS(5)));
         CHECK_EQ(tu_count_fds(), fds0);
-        live[round] = test_alloc_live();
+        live[round] = test_alloc_live_unpooled();
         printf("round %d: %d connections held; after close: fds %d, live allocations %ld\n", round, N,
                tu_count_fds(), live[round]);
     }
