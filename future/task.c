@@ -169,6 +169,24 @@ void cio__task_park_polling(cio__task *t, cio_future *f)
 /* The next handle of the running ready phase, if it resumes a started
  * task (one that yielded, or was parked on a future that completed; see
  * queue_callbacks in future.c): taken off the snapshot. */
+/* The started task whose wake handle is `h`, or NULL. */
+static inline const cio__task *started_task(const cio__handle *h)
+{
+    const cio__task *t = h && h->fn == task_wake ? cio__container_of(h, cio__task, wake) : NULL;
+    return t && t->started ? t : NULL;
+}
+
+/* Warms the next switch: the record at the top of a parked task's stack
+ * (its saved registers are just below) sits on a page of its own per task,
+ * and the switch would otherwise wait for that page's TLB entry and line.
+ * (Prefetching two ahead, or the registers' line, measured no better.) */
+static inline void prefetch_after(const cio_loop *l)
+{
+    const cio__task *t = started_task(l->run_left ? l->run_next : NULL);
+    if (t)
+        __builtin_prefetch(t->run);
+}
+
 cio__task *cio__task_take_next(cio_loop *l)
 {
     cio__handle *h = l->run_left && l->run_next->fn == task_wake ? l->run_next : NULL;
@@ -176,6 +194,7 @@ cio__task *cio__task_take_next(cio_loop *l)
     if (!n || !n->started)
         return NULL;
     cio__loop_take_next(l, task_wake);
+    prefetch_after(l);
     return n;
 }
 
