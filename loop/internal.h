@@ -34,7 +34,7 @@ enum cio__op_state { CIO_OP_IDLE, CIO_OP_QUEUED, CIO_OP_INFLIGHT };
 typedef struct cio__op {
     struct io_uring_sqe sqe;     /* prepared by the owner; copied into the ring at flush */
     void (*complete)(struct cio__op *op, int res, unsigned cqe_flags);
-    cio__list node;              /* pending-submit list while QUEUED */
+    cio__list node;              /* pending-submit list while QUEUED (stale after) */
     cio__list cancel_node;       /* pending-cancel list while a cancel waits for the ring */
     struct __kernel_timespec ts; /* linked timeout (absolute), when has_timeout */
     uint16_t gen;                /* bumped per use: user_data = gen << 48 | address */

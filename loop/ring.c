@@ -14,6 +14,9 @@
 
 #define UD_IGNORE 0ull /* CQEs of cancels and linked timeouts */
 #define UD_PTR_MASK ((1ull << 48) - 1)
+_Static_assert(UD_IGNORE == 0 && CIO__UD_WAKE_MSG == 1 && CIO__UD_WAKE_POLL == 2 &&
+                   LIBURING_UDATA_TIMEOUT == UINT64_MAX,
+               "complete_cqe tells these from ops with one compare");
 
 static const unsigned ladder[] = {
     IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL | IORING_SETUP_SINGLE_ISSUER |
@@ -151,51 +154,62 @@ static bool flush_cancel(cio_loop *l, cio__op *op)
     return true;
 }
 
+/* The next SQE, when the caller knows the SQ has room (and the ring has
+ * 64-byte SQEs: IORING_SETUP_SQE128 is never asked for). */
+static inline struct io_uring_sqe *sqe_with_room(cio_loop *l)
+{
+    struct io_uring_sq *sq = &l->ring.sq;
+    return &sq->sqes[sq->sqe_tail++ & sq->ring_mask];
+}
+
 /* Copies `op` (and its linked timeout) into the SQ, which has room. */
 static void put_op(cio_loop *l, cio__op *op)
 {
-    struct io_uring_sqe *sqe = io_uring_get_sqe(&l->ring);
+    struct io_uring_sqe *sqe = sqe_with_room(l);
     memcpy(sqe, &op->sqe, sizeof(*sqe));
     io_uring_sqe_set_data64(sqe, op_user_data(op));
     if (op->has_timeout) {
         sqe->flags |= IOSQE_IO_LINK;
-        struct io_uring_sqe *t = io_uring_get_sqe(&l->ring);
+        struct io_uring_sqe *t = sqe_with_room(l);
         io_uring_prep_link_timeout(t, &op->ts, IORING_TIMEOUT_ABS);
         io_uring_sqe_set_data64(t, UD_IGNORE);
     }
-    cio__list_remove(&op->node);
     op->state = CIO_OP_INFLIGHT;
-    l->inflight++;
 }
 
 /* Moves queued cancels, then queued ops, into the SQ, as far as the ring
- * and the in-flight cap allow; a full SQ is submitted to make room. */
+ * and the in-flight cap allow; a full SQ is submitted to make room. The ops
+ * put are cut off the front of the pending list at once (their `node`s are
+ * not touched again until their next submit). */
 static void flush_queued(cio_loop *l)
 {
     while (!cio__list_empty(&l->cancels))
         if (!flush_cancel(l, cio__container_of(l->cancels.next, cio__op, cancel_node)))
             return;
     unsigned room = io_uring_sq_space_left(&l->ring);
-    while (!cio__list_empty(&l->pending) && l->inflight < l->max_inflight) {
-        cio__op *op = cio__container_of(l->pending.next, cio__op, node);
+    size_t allowed = l->inflight < l->max_inflight ? l->max_inflight - l->inflight : 0, put = 0;
+    cio__list *n = l->pending.next;
+    for (; n != &l->pending && put < allowed; put++) {
+        cio__op *op = cio__container_of(n, cio__op, node);
         unsigned need = op->has_timeout ? 2 : 1;
-        if (room < need) {
-            if (io_uring_submit(&l->ring) < 0 || (room = io_uring_sq_space_left(&l->ring)) < need)
-                return; /* the kernel takes no more now (CQ backlog): next iteration */
-        }
+        if (room < need && (io_uring_submit(&l->ring) < 0 || (room = io_uring_sq_space_left(&l->ring)) < need))
+            break; /* the kernel takes no more now (CQ backlog): next iteration */
+        n = n->next;
         put_op(l, op);
         room -= need;
     }
+    l->inflight += put;
+    l->pending.next = n;
+    n->prev = &l->pending;
 }
 
 static void complete_cqe(cio_loop *l, const struct io_uring_cqe *cqe)
 {
     uint64_t ud = cqe->user_data;
-    if (ud == UD_IGNORE || ud == LIBURING_UDATA_TIMEOUT)
-        return;
-    if (ud == CIO__UD_WAKE_MSG || ud == CIO__UD_WAKE_POLL) {
-        cio__wakeup_cqe(l, ud, cqe->res);
-        return;
+    if (cio__unlikely(ud + 1 <= CIO__UD_WAKE_POLL + 1)) { /* -1, 0, 1 or 2: not an op */
+        if (ud == CIO__UD_WAKE_MSG || ud == CIO__UD_WAKE_POLL)
+            cio__wakeup_cqe(l, ud, cqe->res);
+        return; /* UD_IGNORE, LIBURING_UDATA_TIMEOUT */
     }
     cio__op *op = (cio__op *)(uintptr_t)(ud & UD_PTR_MASK);
     if (cio__unlikely(op->gen != (uint16_t)(ud >> 48) || op->state != CIO_OP_INFLIGHT))
@@ -212,22 +226,20 @@ static void complete_cqe(cio_loop *l, const struct io_uring_cqe *cqe)
     op->complete(op, cqe->res, flags);
 }
 
+/* Completes every CQE in the ring, walking it in place (no call into
+ * liburing, no array of pointers), and fetches overflowed ones. */
 static unsigned reap(cio_loop *l)
 {
     unsigned total = 0;
-    if (!io_uring_cq_ready(&l->ring) && !io_uring_cq_has_overflow(&l->ring))
-        return 0; /* the common idle case, without a call into liburing */
     for (;;) {
-        struct io_uring_cqe *cqes[64];
-        unsigned n = io_uring_peek_batch_cqe(&l->ring, cqes, 64);
-        if (n == 0 && io_uring_cq_has_overflow(&l->ring) && io_uring_get_events(&l->ring) == 0)
-            continue; /* the kernel moved overflowed CQEs into the ring */
-        if (n == 0)
-            return total;
-        for (unsigned i = 0; i < n; i++)
-            complete_cqe(l, cqes[i]);
+        struct io_uring_cq *cq = &l->ring.cq;
+        unsigned head = *cq->khead, tail = io_uring_smp_load_acquire(cq->ktail), n = tail - head;
+        for (; head != tail; head++) /* 16-byte CQEs: IORING_SETUP_CQE32 is never asked for */
+            complete_cqe(l, &cq->cqes[head & cq->ring_mask]);
         io_uring_cq_advance(&l->ring, n);
         total += n;
+        if (n == 0 && !(io_uring_cq_has_overflow(&l->ring) && io_uring_get_events(&l->ring) == 0))
+            return total; /* else the kernel moved overflowed CQEs into the ring */
     }
 }
 
