@@ -16,6 +16,8 @@
  * them without a __tls_get_addr call (a few pointers of static TLS; a
  * dlopen'ed libcio still fits glibc's surplus). */
 #define CIO_TLS __thread __attribute__((tls_model("initial-exec")))
+/* For slow paths split off hot functions, so these keep few registers. */
+#define CIO_COLD __attribute__((noinline, cold))
 #define cio__likely(x) __builtin_expect(!!(x), 1)
 #define cio__unlikely(x) __builtin_expect(!!(x), 0)
 #define cio__container_of(ptr, type, member) \

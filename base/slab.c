@@ -10,27 +10,6 @@
 #include <sys/mman.h>
 #include "slab.h"
 
-struct cio__slab_chunk {
-    cio__list link;    /* in the pool's partial list (self-linked when full) or spares */
-    cio__list all;     /* in the pool's list of chunks */
-    void *raw;         /* what the allocation hook returned, or NULL: mmap'd */
-    void *free;        /* freed objects, each holding the next */
-    char *fresh, *end; /* never-used objects: [fresh, end) */
-    size_t used;
-    cio__slab *owner;  /* checked in debug builds */
-};
-
-/* A free object's first word links to the next free one. Read and written
- * with memcpy: the same memory is a future or a task of another type
- * before and after, and LTO inlines these into code using those types. */
-static inline void *link_get(const void *p)
-{
-    void *next;
-    memcpy(&next, p, sizeof(next));
-    return next;
-}
-static inline void link_set(void *p, void *next) { memcpy(p, &next, sizeof(next)); }
-
 /* The header, rounded up to a cache line. */
 #define FIRST_OFFSET ((sizeof(cio__slab_chunk) + 63) & ~(size_t)63)
 
@@ -41,11 +20,6 @@ void cio__slab_init(cio__slab *s, size_t size)
     cio__list_init(&s->partial);
     cio__list_init(&s->all);
     cio__list_init(&s->spares);
-}
-
-static cio__slab_chunk *chunk_of(const void *p)
-{
-    return (cio__slab_chunk *)((uintptr_t)p & ~(uintptr_t)(CIO__SLAB_CHUNK - 1));
 }
 
 static void chunk_reset(cio__slab *s, cio__slab_chunk *c)
@@ -110,12 +84,9 @@ static void chunk_release(cio__slab *s, cio__slab_chunk *c)
         munmap(c, CIO__SLAB_CHUNK);
 }
 
-/* A chunk with room: the first partial one, else the newest spare, else a
- * new one. */
-static cio__slab_chunk *chunk_with_room(cio__slab *s)
+/* A chunk for a pool with no partial one: the newest spare, else a new one. */
+static CIO_COLD cio__slab_chunk *chunk_refill(cio__slab *s)
 {
-    if (cio__likely(!cio__list_empty(&s->partial)))
-        return cio__container_of(s->partial.next, cio__slab_chunk, link);
     cio__slab_chunk *c;
     if (s->nspares) {
         c = cio__container_of(s->spares.next, cio__slab_chunk, link);
@@ -129,14 +100,22 @@ static cio__slab_chunk *chunk_with_room(cio__slab *s)
     return c;
 }
 
-void *cio__slab_alloc(cio__slab *s)
+/* A chunk with room: the first partial one, else chunk_refill's. */
+static inline cio__slab_chunk *chunk_with_room(cio__slab *s)
+{
+    if (cio__likely(!cio__list_empty(&s->partial)))
+        return cio__container_of(s->partial.next, cio__slab_chunk, link);
+    return chunk_refill(s);
+}
+
+void *cio__slab_alloc_slow(cio__slab *s)
 {
     cio__slab_chunk *c = chunk_with_room(s);
     if (!c)
         return NULL;
     void *p = c->free;
     if (p) {
-        c->free = link_get(p);
+        c->free = cio__slab_link_get(p);
     } else {
         p = c->fresh;
         c->fresh += s->size;
@@ -147,16 +126,16 @@ void *cio__slab_alloc(cio__slab *s)
     return p;
 }
 
-void cio__slab_free(cio__slab *s, void *p)
+void cio__slab_free_slow(cio__slab *s, void *p)
 {
-    cio__slab_chunk *c = chunk_of(p);
+    cio__slab_chunk *c = cio__slab_chunk_of(p);
 #ifdef CIO_DEBUG
     if (c->owner != s) {
         fprintf(stderr, "cio: internal error: object %p freed to a %zu-byte pool it does not come from\n", p, s->size);
         abort();
     }
 #endif
-    link_set(p, c->free);
+    cio__slab_link_set(p, c->free);
     c->free = p;
     if (cio__list_empty(&c->link)) /* was full: serves the next allocations */
         cio__list_insert_before(s->partial.next, &c->link);

@@ -17,29 +17,90 @@
 #define CIO_BASE_SLAB_H
 
 #include "common.h"
+#include <string.h>
 #include "list.h"
 
 #define CIO__SLAB_CHUNK ((size_t)2 << 20)
 
-typedef struct cio__slab_chunk cio__slab_chunk;
+typedef struct cio__slab cio__slab;
 
-typedef struct cio__slab {
+/* The header at the start of each chunk. */
+typedef struct cio__slab_chunk {
+    cio__list link;    /* in the pool's partial list (self-linked when full) or spares */
+    cio__list all;     /* in the pool's list of chunks */
+    void *raw;         /* what the allocation hook returned, or NULL: mmap'd */
+    void *free;        /* freed objects, each holding the next */
+    char *fresh, *end; /* never-used objects: [fresh, end) */
+    size_t used;
+    cio__slab *owner;  /* checked in debug builds */
+} cio__slab_chunk;
+
+struct cio__slab {
     size_t size;              /* bytes per object: a multiple of 16 (the callers use <= 512) */
     cio__list partial;        /* chunks with room; the first serves allocations */
     cio__list all;            /* every chunk held but the spares */
     cio__list spares;         /* empty chunks kept for the next growth, newest first */
     size_t nspares;
     size_t nchunks;           /* chunks held, the spares included */
-} cio__slab;
+};
 
 /* Prepares an empty pool of `size`-byte objects (rounded up to 16). */
 CIO_HIDDEN void cio__slab_init(cio__slab *s, size_t size);
 /* Gives every chunk back. Objects still allocated die with them. */
 CIO_HIDDEN void cio__slab_destroy(cio__slab *s);
-/* An uninitialised object, or NULL when the hook has no memory. */
-CIO_HIDDEN void *cio__slab_alloc(cio__slab *s);
-/* Returns an object of this pool. */
-CIO_HIDDEN void cio__slab_free(cio__slab *s, void *p);
+CIO_HIDDEN void *cio__slab_alloc_slow(cio__slab *s);
+CIO_HIDDEN void cio__slab_free_slow(cio__slab *s, void *p);
+
+/* A free object's first word links to the next free one. Read and written
+ * with memcpy: the same memory is a future or a task of another type
+ * before and after, and LTO inlines these into code using those types. */
+static inline void *cio__slab_link_get(const void *p)
+{
+    void *next;
+    memcpy(&next, p, sizeof(next));
+    return next;
+}
+static inline void cio__slab_link_set(void *p, void *next) { memcpy(p, &next, sizeof(next)); }
+
+static inline cio__slab_chunk *cio__slab_chunk_of(const void *p)
+{
+    return (cio__slab_chunk *)((uintptr_t)p & ~(uintptr_t)(CIO__SLAB_CHUNK - 1));
+}
+
+/* An uninitialised object, or NULL when the hook has no memory. Inline:
+ * the first partial chunk's free list; the rest out of line. */
+static inline void *cio__slab_alloc(cio__slab *s)
+{
+    if (cio__likely(!cio__list_empty(&s->partial))) {
+        cio__slab_chunk *c = cio__container_of(s->partial.next, cio__slab_chunk, link);
+        void *p = c->free;
+        if (cio__likely(p != NULL)) {
+            void *next = cio__slab_link_get(p);
+            c->free = next;
+            c->used++;
+            if (cio__unlikely(!next && c->fresh == c->end))
+                cio__list_remove(&c->link); /* full: self-linked */
+            return p;
+        }
+    }
+    return cio__slab_alloc_slow(s);
+}
+
+/* Returns an object of this pool. Inline unless its chunk was full or
+ * empties (or in debug builds, which check the owner). */
+static inline void cio__slab_free(cio__slab *s, void *p)
+{
+#ifndef CIO_DEBUG
+    cio__slab_chunk *c = cio__slab_chunk_of(p);
+    if (cio__likely(c->used > 1 && !cio__list_empty(&c->link))) {
+        cio__slab_link_set(p, c->free);
+        c->free = p;
+        c->used--;
+        return;
+    }
+#endif
+    cio__slab_free_slow(s, p);
+}
 /* Gives back the spares beyond the `keep` most recently emptied. */
 CIO_HIDDEN void cio__slab_trim(cio__slab *s, size_t keep);
 

@@ -29,37 +29,6 @@ cio_future *cio__future_failed(int err)
 
 /* ---- lifecycle ------------------------------------------------------------ */
 
-static void run_callbacks(cio__handle *h);
-
-void cio__future_init(cio_future *f, cio_loop *l, const cio__future_ops *ops)
-{
-    memset(f, 0, sizeof(*f));
-    f->ops = ops;
-    f->loop = l;
-    f->refs = 1;
-    f->cb_handle.fn = run_callbacks;
-}
-
-cio_future *cio__future_alloc(cio_loop *l, size_t size, const cio__future_ops *ops)
-{
-    cio__sched *s = cio__sched_get(l);
-    cio_future *f = s ? cio__pool_get(s, size) : NULL;
-    if (!f)
-        return NULL;
-    cio__future_init(f, l, ops);
-    s->nfutures++;
-    return f;
-}
-
-void cio__future_free(cio_future *f, size_t size)
-{
-    cio__sched *s = f->loop->sched;
-    if (f->more)
-        cio__free(f->more);
-    s->nfutures--;
-    cio__pool_put(s, size, f);
-}
-
 static void plain_destroy(cio_future *f) { cio__future_free(f, sizeof(*f)); }
 
 cio_future *cio_future_new(cio_loop *l)
@@ -127,7 +96,7 @@ void cio__future_complete(cio_future *f, intptr_t result)
 
 /* Runs the callbacks registered so far; ones added meanwhile are queued for
  * the next iteration. */
-static void run_callbacks(cio__handle *h)
+void cio__future_run_callbacks(cio__handle *h)
 {
     cio_future *f = cio__container_of(h, cio_future, cb_handle);
     f->flags &= (uint8_t)~CIO_FF_CB_QUEUED;

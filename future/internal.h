@@ -129,20 +129,75 @@ typedef struct cio__io {
 
 enum { CIO_T_NEW, CIO_T_READY, CIO_T_RUNNING, CIO_T_PARKED, CIO_T_DONE };
 
+CIO_HIDDEN cio__sched *cio__sched_create(cio_loop *l);
 /* Scheduler state of `l`, created on first use; NULL on -ENOMEM. */
-CIO_HIDDEN cio__sched *cio__sched_get(cio_loop *l);
-/* Memory for a `size`-byte internal object of this loop (its pools). */
-CIO_HIDDEN void *cio__pool_get(cio__sched *s, size_t size);
-CIO_HIDDEN void cio__pool_put(cio__sched *s, size_t size, void *p);
+static inline cio__sched *cio__sched_get(cio_loop *l)
+{
+    return cio__likely(l->sched != NULL) ? (cio__sched *)l->sched : cio__sched_create(l);
+}
+/* Pool i holds objects of up to (i + 1) * CIO_POOL_STEP bytes; -1: none
+ * does. A constant for the callers' constant sizes. */
+static inline int cio__pool_index(size_t size)
+{
+    size_t i = (size + CIO_POOL_STEP - 1) / CIO_POOL_STEP;
+    return i >= 1 && i <= CIO_POOL_COUNT ? (int)i - 1 : -1;
+}
+
+/* Memory for a `size`-byte internal object of this loop (its pools);
+ * NULL on -ENOMEM. */
+static inline void *cio__pool_get(cio__sched *s, size_t size)
+{
+    int which = s->pools_off ? -1 : cio__pool_index(size);
+    return which < 0 ? cio__malloc(size) : cio__slab_alloc(&s->pools[which]);
+}
+
+/* Returns what cio__pool_get(s, size) gave. */
+static inline void cio__pool_put(cio__sched *s, size_t size, void *p)
+{
+    int which = s->pools_off ? -1 : cio__pool_index(size);
+    if (which < 0)
+        cio__free(p);
+    else
+        cio__slab_free(&s->pools[which], p);
+}
+
+/* The handle function that runs a future's done callbacks (future.c). */
+CIO_HIDDEN void cio__future_run_callbacks(cio__handle *h);
 
 /* Initialises a pending future of kind `ops` with one reference. */
-CIO_HIDDEN void cio__future_init(cio_future *f, cio_loop *l, const cio__future_ops *ops);
+static inline void cio__future_init(cio_future *f, cio_loop *l, const cio__future_ops *ops)
+{
+    memset(f, 0, sizeof(*f));
+    f->ops = ops;
+    f->loop = l;
+    f->refs = 1;
+    f->cb_handle.fn = cio__future_run_callbacks;
+}
+
 /* Allocates a `size`-byte object that starts with a cio_future of kind
  * `ops`, initialised pending with one reference; NULL on -ENOMEM. Counted
- * as alive in its loop until freed. */
-CIO_HIDDEN cio_future *cio__future_alloc(cio_loop *l, size_t size, const cio__future_ops *ops);
+ * as alive in its loop until freed. Inline, as is cio__future_free: with
+ * a constant size both come down to a pool's free list. */
+static inline cio_future *cio__future_alloc(cio_loop *l, size_t size, const cio__future_ops *ops)
+{
+    cio__sched *s = cio__sched_get(l);
+    cio_future *f = s ? (cio_future *)cio__pool_get(s, size) : NULL;
+    if (!f)
+        return NULL;
+    cio__future_init(f, l, ops);
+    s->nfutures++;
+    return f;
+}
+
 /* Returns the memory of such an object (call from ops->destroy). */
-CIO_HIDDEN void cio__future_free(cio_future *f, size_t size);
+static inline void cio__future_free(cio_future *f, size_t size)
+{
+    cio__sched *s = f->loop->sched;
+    if (f->more)
+        cio__free(f->more);
+    s->nfutures--;
+    cio__pool_put(s, size, f);
+}
 /* Completes a pending future (no-op if done). Queues its callbacks. */
 CIO_HIDDEN void cio__future_complete(cio_future *f, intptr_t result);
 /* Drops an internal reference (no effect on task ownership tracking). */

@@ -50,13 +50,6 @@ static void sched_destroy(void *p)
 
 static const cio__sched_hooks hooks = { sched_alive, sched_report, sched_destroy, sched_idle };
 
-/* Pool i holds objects of up to (i + 1) * CIO_POOL_STEP bytes. */
-static int pool_index(size_t size)
-{
-    size_t i = (size + CIO_POOL_STEP - 1) / CIO_POOL_STEP;
-    return i >= 1 && i <= CIO_POOL_COUNT ? (int)i - 1 : -1;
-}
-
 /* Under ASan or Valgrind every object comes from the allocation hook, so
  * the tool sees each use after free; otherwise from the loop's pools. */
 static bool pools_off(void)
@@ -70,10 +63,8 @@ static bool pools_off(void)
 #endif
 }
 
-cio__sched *cio__sched_get(cio_loop *l)
+CIO_COLD cio__sched *cio__sched_create(cio_loop *l)
 {
-    if (cio__likely(l->sched != NULL))
-        return l->sched;
     cio__sched *s = cio__calloc(1, sizeof(*s));
     if (!s)
         return NULL;
@@ -89,19 +80,4 @@ cio__sched *cio__sched_get(cio_loop *l)
     s->pools_off = pools_off();
     cio__loop_set_sched(l, s, &hooks);
     return s;
-}
-
-void *cio__pool_get(cio__sched *s, size_t size)
-{
-    int which = s->pools_off ? -1 : pool_index(size);
-    return which < 0 ? cio__malloc(size) : cio__slab_alloc(&s->pools[which]);
-}
-
-void cio__pool_put(cio__sched *s, size_t size, void *p)
-{
-    int which = s->pools_off ? -1 : pool_index(size);
-    if (which < 0)
-        cio__free(p);
-    else
-        cio__slab_free(&s->pools[which], p);
 }
