@@ -9,8 +9,8 @@
 #ifndef CIO_HTTP_INTERNAL_H
 #define CIO_HTTP_INTERNAL_H
 
-#include <curl/curl.h>
 #include "cio/http.h"
+#include "curl_api.h"
 #include "future/internal.h"
 
 typedef struct cio__http {
@@ -72,8 +72,9 @@ typedef struct cio__http_req {
 } cio__http_req;
 
 /* multi.c */
-/* The loop's multi state, created on first use; NULL on failure. */
-CIO_HIDDEN cio__http *cio__http_get(cio_loop *l);
+/* The loop's HTTP state, created (and libcurl loaded) on first use; NULL
+ * with *err = -ELIBACC (no libcurl) or -ENOMEM (*err is set only then). */
+CIO_HIDDEN cio__http *cio__http_get(cio_loop *l, int *err);
 /* An easy handle, reset, from the idle cache or new; NULL on -ENOMEM. */
 CIO_HIDDEN CURL *cio__http_easy_get(cio__http *h);
 CIO_HIDDEN void cio__http_easy_put(cio__http *h, CURL *easy);

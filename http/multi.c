@@ -15,11 +15,6 @@ static const char http_key; /* the loop extension's identity */
 
 static void kick(cio__http *h);
 
-static pthread_once_t g_once = PTHREAD_ONCE_INIT;
-static CURLcode g_init_rc;
-
-static void global_init(void) { g_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT); }
-
 /* ---- finished transfers ------------------------------------------------- */
 
 /* Ends requests that failed inside a curl callback (out of memory for a
@@ -231,13 +226,15 @@ static void http_destroy(cio__loop_ext *e)
     cio__free(h);
 }
 
-cio__http *cio__http_get(cio_loop *l)
+cio__http *cio__http_get(cio_loop *l, int *err)
 {
     cio__http *h = (cio__http *)cio__loop_ext_find(l, &http_key);
     if (h)
         return h;
-    pthread_once(&g_once, global_init);
-    if (g_init_rc != CURLE_OK || !cio__sched_get(l))
+    if ((*err = cio__curl_load()) < 0)
+        return NULL;
+    *err = -ENOMEM;
+    if (!cio__sched_get(l))
         return NULL;
     h = cio__calloc(1, sizeof(*h));
     if (!h || !(h->multi = curl_multi_init())) {
@@ -304,6 +301,15 @@ size_t cio_http_active(cio_loop *l)
     return h ? h->nrequests : 0;
 }
 
+int cio_http_init(cio_loop *l)
+{
+    l = l ? l : cio_loop_current();
+    if (!l)
+        return cio__misuse(-EPERM, "no loop given and none is current");
+    int err = 0;
+    return cio__http_get(l, &err) ? 0 : err;
+}
+
 int cio_http_set_limits(cio_loop *l, long per_host, long total)
 {
     l = l ? l : cio_loop_current();
@@ -311,9 +317,10 @@ int cio_http_set_limits(cio_loop *l, long per_host, long total)
         return cio__misuse(-EPERM, "no loop given and none is current");
     if (per_host < 0 || total < 0)
         return cio__misuse(-EINVAL, "negative connection limit");
-    cio__http *h = cio__http_get(l);
+    int err;
+    cio__http *h = cio__http_get(l, &err);
     if (!h)
-        return -ENOMEM;
+        return err;
     curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, per_host);
     curl_multi_setopt(h->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, total);
     return 0;

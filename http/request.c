@@ -337,10 +337,14 @@ static int setup(cio__http_req *r, const char *url, const cio_http_opts *o)
     return rc < 0 ? rc : open_output(r, o);
 }
 
-static cio__http_req *req_new(cio_loop *l, const cio_http_opts *o, cio_http_response **out)
+/* A new request, or NULL with *err = -ELIBACC (no libcurl) or -ENOMEM. */
+static cio__http_req *req_new(cio_loop *l, const cio_http_opts *o, cio_http_response **out, int *err)
 {
-    cio__http *h = cio__http_get(l);
-    cio__http_req *r = h ? (cio__http_req *)cio__future_alloc(l, sizeof(*r), &req_ops) : NULL;
+    cio__http *h = cio__http_get(l, err);
+    if (!h)
+        return NULL;
+    *err = -ENOMEM;
+    cio__http_req *r = (cio__http_req *)cio__future_alloc(l, sizeof(*r), &req_ops);
     if (!r)
         return NULL;
     memset((char *)r + sizeof(r->fut), 0, sizeof(*r) - sizeof(r->fut));
@@ -376,9 +380,10 @@ static cio_future *request(const char *url, const cio_http_opts *opts, cio_http_
     cio_loop *l = cio_loop_current();
     if (!l)
         return cio__future_failed(cio__misuse_report(-EPERM, "cio_http_request", "no current loop"));
-    cio__http_req *r = req_new(l, o, out);
+    int err;
+    cio__http_req *r = req_new(l, o, out, &err);
     if (!r)
-        return cio__future_failed(-ENOMEM);
+        return cio__future_failed(err);
     r->keep_body = out && !o->output_path && o->output_fd <= 0;
     r->download = download;
     int rc = setup(r, url, o);
