@@ -8,16 +8,18 @@
  * list). A chunk that empties becomes a spare, reused (most recent first)
  * before new memory is mapped; cio__slab_trim gives spares back, and the
  * loop calls it whenever it is about to wait, so a burst of objects stays
- * resident only while the loop is busy. From a pool's second chunk on, mmap'd chunks are advised as
- * huge pages: where page faults are expensive (paravirtualised MMUs) a new
- * 4 KiB page cost ~15 us, and one million tasks' records were 80,000 of
- * them. Not thread-safe: one pool per loop. Internal.
+ * resident only while the loop is busy. From a pool's second chunk on,
+ * mmap'd chunks are advised as huge pages: where page faults are expensive
+ * (paravirtualised MMUs) a new 4 KiB page cost ~15 us, and one million
+ * tasks' records were 80,000 of them. Allocating and freeing are inline
+ * while the first partial chunk's free list serves. Not thread-safe: one
+ * pool per loop. Internal.
  */
 #ifndef CIO_BASE_SLAB_H
 #define CIO_BASE_SLAB_H
 
-#include "common.h"
 #include <string.h>
+#include "common.h"
 #include "list.h"
 
 #define CIO__SLAB_CHUNK ((size_t)2 << 20)
@@ -48,6 +50,9 @@ struct cio__slab {
 CIO_HIDDEN void cio__slab_init(cio__slab *s, size_t size);
 /* Gives every chunk back. Objects still allocated die with them. */
 CIO_HIDDEN void cio__slab_destroy(cio__slab *s);
+/* Gives back the spares beyond the `keep` most recently emptied. */
+CIO_HIDDEN void cio__slab_trim(cio__slab *s, size_t keep);
+/* The out-of-line halves of cio__slab_alloc / cio__slab_free. */
 CIO_HIDDEN void *cio__slab_alloc_slow(cio__slab *s);
 CIO_HIDDEN void cio__slab_free_slow(cio__slab *s, void *p);
 
@@ -101,7 +106,5 @@ static inline void cio__slab_free(cio__slab *s, void *p)
 #endif
     cio__slab_free_slow(s, p);
 }
-/* Gives back the spares beyond the `keep` most recently emptied. */
-CIO_HIDDEN void cio__slab_trim(cio__slab *s, size_t keep);
 
 #endif

@@ -135,6 +135,7 @@ static inline cio__sched *cio__sched_get(cio_loop *l)
 {
     return cio__likely(l->sched != NULL) ? (cio__sched *)l->sched : cio__sched_create(l);
 }
+
 /* Pool i holds objects of up to (i + 1) * CIO_POOL_STEP bytes; -1: none
  * does. A constant for the callers' constant sizes. */
 static inline int cio__pool_index(size_t size)

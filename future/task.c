@@ -166,13 +166,10 @@ void cio__task_park_polling(cio__task *t, cio_future *f)
             t->cancel_pending = true;
 }
 
-/* The next handle of the running ready phase, if it resumes a started
- * task (one that yielded, or was parked on a future that completed; see
- * queue_callbacks in future.c): taken off the snapshot. */
 /* The started task whose wake handle is `h`, or NULL. */
-static inline const cio__task *started_task(const cio__handle *h)
+static inline cio__task *started_task(const cio__handle *h)
 {
-    const cio__task *t = h && h->fn == task_wake ? cio__container_of(h, cio__task, wake) : NULL;
+    cio__task *t = h && h->fn == task_wake ? cio__container_of(h, cio__task, wake) : NULL;
     return t && t->started ? t : NULL;
 }
 
@@ -187,11 +184,13 @@ static inline void prefetch_after(const cio_loop *l)
         __builtin_prefetch(t->run);
 }
 
+/* The next handle of the running ready phase, if it resumes a started
+ * task (one that yielded, or was parked on a future that completed; see
+ * queue_callbacks in future.c): taken off the snapshot. */
 cio__task *cio__task_take_next(cio_loop *l)
 {
-    cio__handle *h = l->run_left && l->run_next->fn == task_wake ? l->run_next : NULL;
-    cio__task *n = h ? cio__container_of(h, cio__task, wake) : NULL;
-    if (!n || !n->started)
+    cio__task *n = started_task(l->run_left ? l->run_next : NULL);
+    if (!n)
         return NULL;
     cio__loop_take_next(l, task_wake);
     prefetch_after(l);
