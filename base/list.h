@@ -1,6 +1,8 @@
 /* base/list.h — intrusive circular doubly-linked list (header-only).
  * A node is its own empty list when linked to itself; unlinked nodes are kept
- * self-linked so removal is idempotent.
+ * self-linked so removal is idempotent. (One exception, documented where it
+ * is: an op's `node` goes stale when flush_queued cuts a run of ops off the
+ * pending list at once.)
  */
 #ifndef CIO_BASE_LIST_H
 #define CIO_BASE_LIST_H

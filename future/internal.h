@@ -129,6 +129,7 @@ typedef struct cio__io {
 
 enum { CIO_T_NEW, CIO_T_READY, CIO_T_RUNNING, CIO_T_PARKED, CIO_T_DONE };
 
+/* Creates the scheduler state of `l` (cio__sched_get's cold path). */
 CIO_HIDDEN cio__sched *cio__sched_create(cio_loop *l);
 /* Scheduler state of `l`, created on first use; NULL on -ENOMEM. */
 static inline cio__sched *cio__sched_get(cio_loop *l)

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include "curl_api.h"
 
-#define LIBCURL_DEFAULT "libcurl.so.4" /* the SONAME since libcurl 7.16 */
+#ifndef CIO_LIBCURL_SONAME
+#define CIO_LIBCURL_SONAME "libcurl.so.4" /* the SONAME since libcurl 7.16 */
+#endif
 
 cio__curl_api cio__curl;
 
@@ -37,7 +39,8 @@ static const struct {
     SLOT(slist_free_all, "curl_slist_free_all"),
 };
 
-/* Fills the table from `lib`; the name of the first missing symbol, or NULL. */
+/* Fills the table from `lib` (a dlopen handle, or RTLD_DEFAULT); the name
+ * of the first missing symbol, or NULL. */
 static const char *resolve(void *lib)
 {
     for (size_t i = 0; i < sizeof(g_slots) / sizeof(g_slots[0]); i++)
@@ -46,23 +49,32 @@ static const char *resolve(void *lib)
     return NULL;
 }
 
-static void load_once(void)
+/* The library to use: $CIO_LIBCURL if set; else the libcurl the program
+ * already has (linked in, or loaded), so that easy handles it passes in
+ * (cio_http_opts.easy) belong to the same library; else the soname of the
+ * libcurl cio was built against. Returns 0 with the table filled. */
+static int find_curl(void)
 {
     const char *path = getenv("CIO_LIBCURL");
-    path = path && *path ? path : LIBCURL_DEFAULT;
+    if (!(path && *path) && !resolve(RTLD_DEFAULT))
+        return 0;
+    path = path && *path ? path : CIO_LIBCURL_SONAME;
     void *lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    if (!lib) {
-        g_rc = cio__misuse_report(-ELIBACC, "cio_http", "cannot load %s: %s", path, dlerror());
-        return;
-    }
+    if (!lib)
+        return cio__misuse_report(-ELIBACC, "cio_http", "cannot load %s: %s", path, dlerror());
     const char *missing = resolve(lib);
     if (missing) {
-        g_rc = cio__misuse_report(-ELIBACC, "cio_http", "%s has no %s", path, missing);
         dlclose(lib);
-        return;
+        return cio__misuse_report(-ELIBACC, "cio_http", "%s has no %s", path, missing);
     }
-    /* Kept loaded for the life of the process: curl keeps global state. */
-    g_rc = cio__curl.global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -ENOMEM;
+    return 0; /* kept loaded for the life of the process: curl keeps global state */
+}
+
+static void load_once(void)
+{
+    g_rc = find_curl();
+    if (g_rc == 0 && cio__curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        g_rc = -ENOMEM;
 }
 
 int cio__curl_load(void)

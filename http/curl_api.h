@@ -36,9 +36,12 @@ typedef struct cio__curl_api {
 CIO_HIDDEN extern cio__curl_api cio__curl;
 
 /* Loads libcurl and runs curl_global_init, once per process (thread-safe).
- * The library is $CIO_LIBCURL if set, else "libcurl.so.4". Returns 0, or
- * -ELIBACC when it cannot be loaded or lacks a function (debug builds say
- * which), or -ENOMEM when curl_global_init fails. */
+ * The library is $CIO_LIBCURL if set, else the libcurl already in the
+ * process if there is one, else the soname of the libcurl cio was built
+ * against (CIO_LIBCURL_SONAME, e.g. "libcurl.so.4"). Returns 0, or -ELIBACC
+ * when it cannot be loaded or lacks a function (debug builds say which), or
+ * -ENOMEM when curl_global_init fails. (curl_global_init is reference
+ * counted, so a program that also calls it is fine.) */
 CIO_HIDDEN int cio__curl_load(void);
 
 /* curl's type-checking macros (typecheck-gcc.h) wrap these names; the

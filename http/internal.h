@@ -73,7 +73,8 @@ typedef struct cio__http_req {
 
 /* multi.c */
 /* The loop's HTTP state, created (and libcurl loaded) on first use; NULL
- * with *err = -ELIBACC (no libcurl) or -ENOMEM (*err is set only then). */
+ * with *err = -ELIBACC (no libcurl) or -ENOMEM. *err means nothing when
+ * the result is not NULL. */
 CIO_HIDDEN cio__http *cio__http_get(cio_loop *l, int *err);
 /* An easy handle, reset, from the idle cache or new; NULL on -ENOMEM. */
 CIO_HIDDEN CURL *cio__http_easy_get(cio__http *h);

@@ -155,7 +155,9 @@ static bool flush_cancel(cio_loop *l, cio__op *op)
 }
 
 /* The next SQE, when the caller knows the SQ has room (and the ring has
- * 64-byte SQEs: IORING_SETUP_SQE128 is never asked for). */
+ * 64-byte SQEs: IORING_SETUP_SQE128 is never asked for). It still holds
+ * what its last user wrote: fill it whole (newer liburing clears SQEs in
+ * io_uring_get_sqe, not in the prep helpers). */
 static inline struct io_uring_sqe *sqe_with_room(cio_loop *l)
 {
     struct io_uring_sq *sq = &l->ring.sq;
@@ -171,9 +173,13 @@ static void put_op(cio_loop *l, cio__op *op)
     if (op->has_timeout) {
         sqe->flags |= IOSQE_IO_LINK;
         struct io_uring_sqe *t = sqe_with_room(l);
+        memset(t, 0, sizeof(*t));
         io_uring_prep_link_timeout(t, &op->ts, IORING_TIMEOUT_ABS);
         io_uring_sqe_set_data64(t, UD_IGNORE);
     }
+#ifdef CIO_DEBUG
+    op->node.next = op->node.prev = NULL; /* stale from here (flush_queued): use would crash */
+#endif
     op->state = CIO_OP_INFLIGHT;
 }
 

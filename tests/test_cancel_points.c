@@ -11,7 +11,7 @@ static intptr_t cond_phase2(void *arg)
 {
     cio_lock *l = cio_cond_lock(g_cond);
     CHECK_EQ(CIO_AWAIT(cio_lock_acquire(l, CIO_NO_TIMEOUT)), 0);
-    intptr_t r = CIO_AWAIT(cio_cond_wait(g_cond, arg ? CIO_MS(1) : CIO_NO_TIMEOUT));
+    intptr_t r = CIO_AWAIT(cio_cond_wait(g_cond, arg ? CIO_MS(100) : CIO_NO_TIMEOUT));
     CHECK(cio_lock_locked(l));
     cio_lock_release(l);
     return r;
@@ -37,8 +37,8 @@ static intptr_t cond_main(void *arg)
     t = cio_spawn(cond_phase2, (void *)1);
     CHECK_EQ(cio_yield(), 0);
     CHECK_EQ(CIO_AWAIT(cio_lock_acquire(l, CIO_NO_TIMEOUT)), 0);
-    CHECK_EQ(cio_cond_notify_all(g_cond), 1);
-    CHECK_EQ(CIO_AWAIT(cio_sleep(CIO_MS(5))), 0);
+    CHECK_EQ(cio_cond_notify_all(g_cond), 1); /* well within its 100 ms, even on a loaded machine */
+    CHECK_EQ(CIO_AWAIT(cio_sleep(CIO_MS(150))), 0);
     CHECK_EQ(cio_lock_release(l), 0);
     CHECK_EQ(CIO_AWAIT(t), 0);
     CHECK_EQ(cio_cond_free(g_cond), 0);
@@ -78,7 +78,7 @@ static intptr_t pool_main(void *arg)
 {
     (void)arg;
     cio_pool *p = cio_pool_new(1);
-    cio_task *busy = cio_pool_spawn(p, nap, (void *)20);
+    cio_task *busy = cio_pool_spawn(p, nap, (void *)200); /* outlasts the 1 ms join below */
     cio_task *s1 = cio_spawn(spawner, p), *s2 = cio_spawn(spawner, p);
     CHECK_EQ(cio_yield(), 0);
     cio_task_cancel(s1); /* waiting for a slot: leaves the line */
@@ -120,12 +120,16 @@ static intptr_t as_completed_main(void *arg)
 static void test_as_completed_cancel(void) { CHECK_EQ(test_run(as_completed_main, NULL), 0); }
 
 /* A task of the group spawns more into it; the owner is cancelled while
- * awaiting something else in its body. */
+ * awaiting something else in its body, once the last of them has started
+ * (an event, not a short sleep: on a loaded machine 2 ms could pass before
+ * the owner first ran). */
 static cio_group *g_group;
+static cio_event *g_started;
 static int g_done;
 
 static intptr_t grandchild(void *arg)
 {
+    cio_event_set(g_started);
     intptr_t r = CIO_AWAIT(cio_sleep(CIO_MS((intptr_t)arg)));
     g_done++;
     return r;
@@ -153,11 +157,13 @@ static intptr_t group_main(void *arg)
 {
     (void)arg;
     g_done = 0;
+    g_started = cio_event_new();
     cio_task *t = cio_spawn(owner, NULL);
-    CHECK_EQ(CIO_AWAIT(cio_sleep(CIO_MS(2))), 0);
+    CHECK_EQ(CIO_AWAIT(cio_event_wait(g_started, CIO_MS(5000))), 0);
     cio_task_cancel(t);
     CHECK_EQ(CIO_AWAIT(t), -ECANCELED);
     CHECK_EQ(g_done, 1);
+    CHECK_EQ(cio_event_free(g_started), 0);
     return 0;
 }
 

@@ -11,10 +11,12 @@
  * curl's sockets are watched with io_uring polls and its timeouts with one
  * loop timer; no threads of ours are involved.
  *
- * libcurl is loaded (dlopen of "libcurl.so.4", or $CIO_LIBCURL) by the first
- * request of the process, so programs that make none do not load it, and
- * need not have it installed; without it requests fail with -ELIBACC.
- * cio_http_init does that loading ahead of time.
+ * libcurl is loaded by the first request of the process (the one the program
+ * already links if it does, else a dlopen of the libcurl cio was built
+ * against, e.g. "libcurl.so.4"; $CIO_LIBCURL overrides both), so programs
+ * that make none do not load it, and need not have it installed; without it
+ * requests fail with -ELIBACC. cio_http_init does that loading ahead of
+ * time.
  *
  * Results: a request's future completes with the HTTP status (>= 100) or a
  * negative errno: -ETIMEDOUT (timeout_ms or cio_with_timeout), -ECONNREFUSED,
