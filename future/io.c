@@ -30,7 +30,7 @@ static int io_cancel(cio_future *f)
 static int io_set_timeout(cio_future *f, uint64_t timeout_ns)
 {
     cio__io *io = (cio__io *)f;
-    if (cio__op_set_timeout(&io->op, timeout_ns) < 0)
+    if (cio__op_set_timeout(f->loop, &io->op, timeout_ns) < 0)
         return -EINVAL; /* already in the ring: fall back to a loop timer */
     io->deadline = true;
     return 0;

@@ -37,6 +37,8 @@ typedef struct cio__op {
     cio__list node;              /* pending-submit list while QUEUED (stale after) */
     cio__list cancel_node;       /* pending-cancel list while a cancel waits for the ring */
     struct __kernel_timespec ts; /* linked timeout (absolute), when has_timeout */
+    struct cio__queued_deadline *qd; /* a loop timer for the deadline while it waits in
+                                        the queue behind others (ring.c) */
     uint16_t gen;                /* bumped per use: user_data = gen << 48 | address */
     uint8_t state;
     bool has_timeout, cancel_requested;
@@ -110,6 +112,7 @@ struct cio_loop {
     size_t max_inflight;        /* cap on `inflight`; SIZE_MAX for none */
     bool ring_enabled;
     cio__list pending;          /* ops waiting for SQ space */
+    size_t npending;            /* how many */
     cio__list cancels;          /* cancels waiting for SQ space */
     size_t inflight;            /* ops the kernel owes a final completion */
     size_t cancelling;          /* of those, ops whose cancel was requested */
@@ -186,8 +189,11 @@ static inline bool cio__timer_armed(const cio__timer *t) { return cio__heap_node
  * for multishot ops) and the op is IDLE again after the final one. */
 CIO_HIDDEN void cio__op_init(cio__op *op, void (*complete)(cio__op *, int, unsigned));
 CIO_HIDDEN void cio__op_submit(cio_loop *l, cio__op *op);
-/* Adds a linked timeout; only while QUEUED. Returns 0 or -EINVAL. */
-CIO_HIDDEN int cio__op_set_timeout(cio__op *op, uint64_t timeout_ns);
+/* Adds a linked timeout; only while QUEUED. An op queued behind others (a
+ * full SQ or the max_inflight cap) also gets a loop timer, so it fails with
+ * -ETIMEDOUT at its deadline even if it never reaches the ring. Returns 0
+ * or -EINVAL. */
+CIO_HIDDEN int cio__op_set_timeout(cio_loop *l, cio__op *op, uint64_t timeout_ns);
 /* Cancels: a QUEUED op completes at once with -ECANCELED; an INFLIGHT op
  * gets an async cancel and completes when the kernel says so. */
 CIO_HIDDEN void cio__op_cancel(cio_loop *l, cio__op *op);

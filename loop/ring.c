@@ -96,18 +96,66 @@ void cio__op_submit(cio_loop *l, cio__op *op)
     op->state = CIO_OP_QUEUED;
     op->has_timeout = op->cancel_requested = false;
     cio__list_push_back(&l->pending, &op->node);
+    l->npending++;
 }
 
-int cio__op_set_timeout(cio__op *op, uint64_t timeout_ns)
+/* The deadline of an op waiting in the queue behind others: a loop timer
+ * that fails it with -ETIMEDOUT if it is still queued then. Allocated only
+ * for such ops; gone once the op leaves the queue. */
+typedef struct cio__queued_deadline {
+    cio__timer timer;
+    cio_loop *l;
+    cio__op *op;
+} cio__queued_deadline;
+
+static void queued_deadline_drop(cio_loop *l, cio__op *op)
+{
+    if (!op->qd)
+        return;
+    cio__timer_stop(l, &op->qd->timer);
+    cio__free(op->qd);
+    op->qd = NULL;
+}
+
+static void queued_deadline_fire(cio__timer *t)
+{
+    cio__queued_deadline *qd = cio__container_of(t, cio__queued_deadline, timer);
+    cio_loop *l = qd->l;
+    cio__op *op = qd->op;
+    queued_deadline_drop(l, op); /* frees qd */
+    cio__list_remove(&op->node);
+    l->npending--;
+    op->state = CIO_OP_IDLE;
+    op->complete(op, -ETIMEDOUT, 0);
+}
+
+/* Arms (or moves) the queue-time deadline of `op`, due at absolute `at`.
+ * Without memory the deadline still holds once the op reaches the ring. */
+static void queued_deadline_arm(cio_loop *l, cio__op *op, uint64_t at)
+{
+    if (!op->qd && (op->qd = cio__malloc(sizeof(*op->qd)))) {
+        cio__timer_init(&op->qd->timer, queued_deadline_fire);
+        op->qd->l = l;
+        op->qd->op = op;
+    }
+    if (op->qd && cio__timer_start(l, &op->qd->timer, at) < 0)
+        queued_deadline_drop(l, op);
+}
+
+int cio__op_set_timeout(cio_loop *l, cio__op *op, uint64_t timeout_ns)
 {
     if (op->state != CIO_OP_QUEUED)
         return -EINVAL;
     /* Absolute (CLOCK_MONOTONIC, io_uring's default clock): an op that waits
      * in the queue for SQ space or an in-flight slot keeps its deadline. */
     uint64_t at = cio__clock_ns() + (timeout_ns < UINT64_MAX / 2 ? timeout_ns : UINT64_MAX / 2);
+    if (op->has_timeout && (uint64_t)op->ts.tv_sec * 1000000000ull + (uint64_t)op->ts.tv_nsec <= at)
+        return 0; /* a second deadline: the earlier one wins, as with loop timers */
     op->ts.tv_sec = (long long)(at / 1000000000ull);
     op->ts.tv_nsec = (long long)(at % 1000000000ull);
     op->has_timeout = true;
+    if (l->inflight + l->npending > l->max_inflight || op->qd)
+        queued_deadline_arm(l, op, at); /* beyond the cap: may wait past its deadline */
     return 0;
 }
 
@@ -122,7 +170,9 @@ void cio__op_cancel(cio_loop *l, cio__op *op)
         return;
     op->cancel_requested = true;
     if (op->state == CIO_OP_QUEUED) {
+        queued_deadline_drop(l, op);
         cio__list_remove(&op->node);
+        l->npending--;
         op->state = CIO_OP_IDLE;
         op->complete(op, -ECANCELED, 0);
     } else {
@@ -201,10 +251,12 @@ static void flush_queued(cio_loop *l)
         if (room < need && (io_uring_submit(&l->ring) < 0 || (room = io_uring_sq_space_left(&l->ring)) < need))
             break; /* the kernel takes no more now (CQ backlog): next iteration */
         n = n->next;
+        queued_deadline_drop(l, op);
         put_op(l, op);
         room -= need;
     }
     l->inflight += put;
+    l->npending -= put;
     l->pending.next = n;
     n->prev = &l->pending;
 }

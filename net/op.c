@@ -38,7 +38,7 @@ static int netop_cancel(cio_future *f)
 static int netop_set_timeout(cio_future *f, uint64_t timeout_ns)
 {
     cio__netop *n = (cio__netop *)f;
-    if (n->multishot || cio__op_set_timeout(&n->op, timeout_ns) < 0)
+    if (n->multishot || cio__op_set_timeout(f->loop, &n->op, timeout_ns) < 0)
         return -EINVAL; /* in the ring already, or multishot: a loop timer does it */
     n->deadline = true;
     return 0;

@@ -193,6 +193,50 @@ static void test_free_settles_cancelled_ops(void)
     CHECK(close(g_pipe[0]) == 0 && close(g_pipe[1]) == 0);
 }
 
+/* With max_inflight = 1 and one read parked in the kernel, a read with a
+ * 20 ms deadline waits in the loop's queue: it must fail with -ETIMEDOUT
+ * at its deadline, not when (if ever) it reaches the ring (it used to wait
+ * forever: the alarm ends the test then). A second, later deadline on the
+ * same op changes nothing: the earlier one wins. Then a deadline that does
+ * not expire leaves nothing behind once the queue moves, and cancelling a
+ * queued op with a deadline frees its timer. */
+static intptr_t queued_deadline(void *arg)
+{
+    int *p = arg;
+    static char a, b, c;
+    cio_future *first = cio_file_read(p[0], &a, 1, -1);
+    CHECK_EQ(CIO_AWAIT(cio_sleep(CIO_MS(1))), 0); /* in the kernel now */
+    uint64_t t0 = cio_loop_time_ns(cio_loop_current());
+    alarm(10);
+    cio_future *late = cio_with_timeout(cio_with_timeout(cio_file_read(p[0], &b, 1, -1), CIO_MS(20)), CIO_MS(2000));
+    CHECK_EQ(CIO_AWAIT(late), -ETIMEDOUT);
+    alarm(0);
+    uint64_t took = cio_loop_time_ns(cio_loop_current()) - t0;
+    CHECK(took >= CIO_MS(20) && took < CIO_MS(1000));
+    cio_future *queued = cio_with_timeout(cio_file_read(p[0], &b, 1, -1), CIO_MS(5000));
+    cio_future *dropped = cio_with_timeout(cio_file_read(p[0], &c, 1, -1), CIO_MS(5000));
+    CHECK_EQ(cio_future_cancel(dropped), 1);
+    CHECK_EQ(CIO_AWAIT(dropped), -ECANCELED);
+    CHECK_EQ(write(p[1], "xy", 2), 2);
+    CHECK_EQ(CIO_AWAIT(first), 1);
+    CHECK_EQ(CIO_AWAIT(queued), 1); /* reached the ring, its loop timer gone */
+    CHECK(a == 'x' && b == 'y');
+    return 0;
+}
+
+static void test_queued_op_deadline(void)
+{
+    int p[2];
+    CHECK_EQ(pipe(p), 0);
+    cio_loop_opts o = test_loop_opts();
+    o.max_inflight = 1;
+    cio_loop *l = NULL;
+    CHECK_EQ(cio_loop_new(&l, &o), 0);
+    CHECK_EQ(cio_loop_run_until_complete(l, cio_spawn_ex(l, queued_deadline, p, NULL)), 0);
+    CHECK_EQ(cio_loop_free(l), 0);
+    CHECK(close(p[0]) == 0 && close(p[1]) == 0);
+}
+
 static void *run_on_thread(void *arg)
 {
     cio_loop *l = arg;
@@ -236,6 +280,7 @@ int main(void)
     RUN(test_many_ops_in_flight);
     RUN(test_parked_ops_beyond_cq_size);
     RUN(test_free_settles_cancelled_ops);
+    RUN(test_queued_op_deadline);
     RUN(test_created_here_run_there);
     RUN(test_bad_options);
     CHECK_EQ(test_alloc_live(), before);
