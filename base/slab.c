@@ -126,7 +126,7 @@ void *cio__slab_alloc_slow(cio__slab *s)
     return p;
 }
 
-void cio__slab_free_slow(cio__slab *s, void *p)
+bool cio__slab_free_slow(cio__slab *s, void *p)
 {
     cio__slab_chunk *c = cio__slab_chunk_of(p);
 #ifdef CIO_DEBUG
@@ -140,12 +140,13 @@ void cio__slab_free_slow(cio__slab *s, void *p)
     if (cio__list_empty(&c->link)) /* was full: serves the next allocations */
         cio__list_insert_before(s->partial.next, &c->link);
     if (--c->used > 0)
-        return;
+        return false;
     cio__list_remove(&c->link);
     cio__list_remove(&c->all);
     chunk_reset(s, c);
     cio__list_insert_before(s->spares.next, &c->link);
     s->nspares++;
+    return true;
 }
 
 void cio__slab_trim(cio__slab *s, size_t keep)

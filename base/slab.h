@@ -54,7 +54,7 @@ CIO_HIDDEN void cio__slab_destroy(cio__slab *s);
 CIO_HIDDEN void cio__slab_trim(cio__slab *s, size_t keep);
 /* The out-of-line halves of cio__slab_alloc / cio__slab_free. */
 CIO_HIDDEN void *cio__slab_alloc_slow(cio__slab *s);
-CIO_HIDDEN void cio__slab_free_slow(cio__slab *s, void *p);
+CIO_HIDDEN bool cio__slab_free_slow(cio__slab *s, void *p);
 
 /* A free object's first word links to the next free one. Read and written
  * with memcpy: the same memory is a future or a task of another type
@@ -91,9 +91,10 @@ static inline void *cio__slab_alloc(cio__slab *s)
     return cio__slab_alloc_slow(s);
 }
 
-/* Returns an object of this pool. Inline unless its chunk was full or
+/* Returns an object of this pool; true when that made its chunk a spare
+ * (something for cio__slab_trim). Inline unless the chunk was full or
  * empties (or in debug builds, which check the owner). */
-static inline void cio__slab_free(cio__slab *s, void *p)
+static inline bool cio__slab_free(cio__slab *s, void *p)
 {
 #ifndef CIO_DEBUG
     cio__slab_chunk *c = cio__slab_chunk_of(p);
@@ -101,10 +102,10 @@ static inline void cio__slab_free(cio__slab *s, void *p)
         cio__slab_link_set(p, c->free);
         c->free = p;
         c->used--;
-        return;
+        return false;
     }
 #endif
-    cio__slab_free_slow(s, p);
+    return cio__slab_free_slow(s, p);
 }
 
 #endif

@@ -81,6 +81,7 @@ typedef struct cio__sched {
     uint64_t next_task_id;
     bool hold_handoff;         /* a future's callbacks are running and more follow */
     bool pools_off;            /* objects from the allocation hook (ASan, Valgrind) */
+    bool pools_spare;          /* a chunk became a spare since the last trim */
     cio__slab pools[CIO_POOL_COUNT];
 } cio__sched;
 
@@ -159,8 +160,8 @@ static inline void cio__pool_put(cio__sched *s, size_t size, void *p)
     int which = s->pools_off ? -1 : cio__pool_index(size);
     if (which < 0)
         cio__free(p);
-    else
-        cio__slab_free(&s->pools[which], p);
+    else if (cio__slab_free(&s->pools[which], p))
+        s->pools_spare = true;
 }
 
 /* The handle function that runs a future's done callbacks (future.c). */

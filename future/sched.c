@@ -30,10 +30,14 @@ static void sched_report(void *p)
 }
 
 /* Keeps one spare chunk per pool while the loop waits: a burst's memory
- * serves the next burst while the loop stays busy, not after. */
+ * serves the next burst while the loop stays busy, not after. Only after a
+ * chunk became a spare (cio__pool_put says so), not at every wait. */
 static void sched_idle(void *p)
 {
     cio__sched *s = p;
+    if (!s->pools_spare)
+        return;
+    s->pools_spare = false;
     for (int i = 0; i < CIO_POOL_COUNT; i++)
         cio__slab_trim(&s->pools[i], 1);
 }

@@ -220,7 +220,8 @@ static void put_op(cio_loop *l, cio__op *op)
     struct io_uring_sqe *sqe = sqe_with_room(l);
     memcpy(sqe, &op->sqe, sizeof(*sqe));
     io_uring_sqe_set_data64(sqe, op_user_data(op));
-    if (op->has_timeout) {
+    if (op->has_timeout) { /* only these can have a queue-time deadline to drop */
+        queued_deadline_drop(l, op);
         sqe->flags |= IOSQE_IO_LINK;
         struct io_uring_sqe *t = sqe_with_room(l);
         memset(t, 0, sizeof(*t));
@@ -251,7 +252,6 @@ static void flush_queued(cio_loop *l)
         if (room < need && (io_uring_submit(&l->ring) < 0 || (room = io_uring_sq_space_left(&l->ring)) < need))
             break; /* the kernel takes no more now (CQ backlog): next iteration */
         n = n->next;
-        queued_deadline_drop(l, op);
         put_op(l, op);
         room -= need;
     }
