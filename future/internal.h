@@ -256,7 +256,10 @@ static inline void cio__task_switch_away(cio__task *t)
  * there (see cio__coro_switch). */
 static inline void cio__task_park(cio__task *t, cio_future *f)
 {
-    if (cio_future_add_done_callback(f, cio__task_wake_parked, t) < 0) {
+    if (cio__likely(f->ncb == 0)) { /* the usual lone waiter; f is pending, not static */
+        f->cb0 = (cio__cb){ cio__task_wake_parked, t };
+        f->ncb = 1;
+    } else if (cio_future_add_done_callback(f, cio__task_wake_parked, t) < 0) {
         cio__task_park_polling(t, f);
         return;
     }
