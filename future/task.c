@@ -105,8 +105,9 @@ static void task_entry(void *arg)
  * populated); the coroutine gets the rest. */
 static int run_make(cio__task *t)
 {
+    cio__stack_pool *pool = &cio__task_sched(t)->stacks;
     cio__stack st;
-    int rc = cio__stack_get(&cio__task_sched(t)->stacks, t->stack_size, &st);
+    int rc = cio__stack_get(pool, t->stack_size, &st);
     if (rc < 0)
         return rc;
     cio__task_run *run = (cio__task_run *)(void *)(st.lo + st.size - RUN_RESERVE);
@@ -116,7 +117,7 @@ static int run_make(cio__task *t)
     run->stack = st;
     rc = cio__coro_make(&run->coro, st.lo, st.size - RUN_RESERVE, task_entry, t);
     if (rc < 0) {
-        cio__stack_put(&cio__task_sched(t)->stacks, &st);
+        cio__stack_put(pool, &st);
         return rc;
     }
     if (!st.guarded)

@@ -116,3 +116,25 @@ intptr_t test_run(cio_task_fn fn, void *arg)
     test_loop_free(l);
     return r;
 }
+
+int test_libcurls_mapped(void)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    CHECK(f != NULL);
+    char line[512], seen[4][256];
+    int n = 0;
+    while (fgets(line, sizeof line, f)) {
+        char *p = strstr(line, "/libcurl");
+        if (!p)
+            continue;
+        p = strchr(line, '/');
+        p[strcspn(p, "\n")] = 0;
+        bool dup = false;
+        for (int i = 0; i < n; i++)
+            dup |= !strcmp(seen[i], p);
+        if (!dup && n < 4)
+            snprintf(seen[n++], sizeof seen[0], "%s", p);
+    }
+    fclose(f);
+    return n;
+}

@@ -61,6 +61,9 @@ long test_alloc_live_unpooled(void);
 /* Makes the n-th allocation from now fail (0: none). */
 void test_alloc_fail_after(long n);
 
+/* Distinct libcurl files mapped into this process (/proc/self/maps). */
+int test_libcurls_mapped(void);
+
 /* Runs `fn(arg)` as the main task of a fresh test loop and frees the loop,
  * checking it is empty. Returns the task's result. */
 intptr_t test_run(cio_task_fn fn, void *arg);

@@ -411,35 +411,12 @@ static intptr_t user_easy(void *arg)
     return 0;
 }
 
-/* Distinct libcurl files mapped into this process. */
-static int libcurls_mapped(void)
-{
-    FILE *f = fopen("/proc/self/maps", "r");
-    CHECK(f != NULL);
-    char line[512], seen[4][256];
-    int n = 0;
-    while (fgets(line, sizeof line, f)) {
-        char *p = strstr(line, "/libcurl");
-        if (!p)
-            continue;
-        p = strchr(line, '/');
-        p[strcspn(p, "\n")] = 0;
-        bool dup = false;
-        for (int i = 0; i < n; i++)
-            dup |= !strcmp(seen[i], p);
-        if (!dup && n < 4)
-            snprintf(seen[n++], sizeof seen[0], "%s", p);
-    }
-    fclose(f);
-    return n;
-}
-
 /* This program links libcurl itself: cio uses that library, not a second
  * copy, so the easy handle it passes is one cio's curl knows. */
 static void test_user_easy(void)
 {
     CHECK_EQ(run(user_easy, NULL), 0);
-    CHECK_EQ(libcurls_mapped(), 1);
+    CHECK_EQ(test_libcurls_mapped(), 1);
 }
 
 /* ---- against cio's own static server, in the same loop ------------------------ */

@@ -6,19 +6,6 @@
 #include <sys/wait.h>
 #include "harness.h"
 
-/* Whether libcurl is mapped into this process. */
-static bool curl_mapped(void)
-{
-    FILE *f = fopen("/proc/self/maps", "r");
-    CHECK(f != NULL);
-    char line[512];
-    bool found = false;
-    while (!found && fgets(line, sizeof line, f))
-        found = strstr(line, "libcurl") != NULL;
-    fclose(f);
-    return found;
-}
-
 static intptr_t no_http(void *arg)
 {
     (void)arg;
@@ -42,9 +29,9 @@ static intptr_t missing_curl(void *arg)
 static intptr_t with_curl(void *arg)
 {
     (void)arg;
-    CHECK(!curl_mapped());
+    CHECK_EQ(test_libcurls_mapped(), 0);
     CHECK_EQ(cio_http_init(NULL), 0);
-    CHECK(curl_mapped());
+    CHECK_EQ(test_libcurls_mapped(), 1);
     CHECK_EQ(cio_http_init(NULL), 0); /* once per loop: a no-op now */
     return 0;
 }
@@ -52,7 +39,7 @@ static intptr_t with_curl(void *arg)
 static void test_not_loaded_without_http(void)
 {
     CHECK_EQ(test_run(no_http, NULL), 0);
-    CHECK(!curl_mapped());
+    CHECK_EQ(test_libcurls_mapped(), 0);
 }
 
 /* In a child: the load happens once per process. */
@@ -63,7 +50,7 @@ static void test_missing_libcurl_is_an_error(void)
     if (pid == 0) {
         setenv("CIO_LIBCURL", "/nonexistent/libcurl.so.4", 1);
         CHECK_EQ(test_run(missing_curl, NULL), 0);
-        CHECK(!curl_mapped());
+        CHECK_EQ(test_libcurls_mapped(), 0);
         CHECK_EQ(test_alloc_live(), 0);
         _exit(0);
     }
