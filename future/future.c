@@ -68,12 +68,12 @@ void cio_future_release(cio_future *f)
 
 static void queue_callbacks(cio_future *f)
 {
-    if (f->ncb == 0 || (f->flags & CIO_FF_CB_QUEUED))
+    if (!f->has_cb || (f->flags & CIO_FF_CB_QUEUED))
         return;
-    if (f->ncb == 1 && f->cb0.fn == cio__task_wake_parked) {
+    if (f->cb0.fn == cio__task_wake_parked && !(f->flags & CIO_FF_MORE)) {
         /* Its only callback resumes a parked task: queue the task itself,
          * in the same place. The task's cio_await holds a reference. */
-        f->ncb = 0;
+        f->has_cb = false;
         cio__task_ready(f->cb0.arg);
         return;
     }
@@ -101,15 +101,15 @@ void cio__future_run_callbacks(cio__handle *h)
 {
     cio_future *f = cio__container_of(h, cio_future, cb_handle);
     f->flags &= (uint8_t)~CIO_FF_CB_QUEUED;
-    uint16_t n = f->ncb;
-    cio__cb first = f->cb0, *more = f->more;
-    f->ncb = 0;
-    f->more = NULL;
-    f->more_cap = 0;
+    cio__cb first = f->cb0;
+    cio__cb_vec *more = f->flags & CIO_FF_MORE ? f->more : NULL;
+    size_t n = f->has_cb + (more ? more->len : 0);
+    f->has_cb = false;
+    f->flags &= (uint8_t)~CIO_FF_MORE;
     cio__sched *s = f->loop->sched;
-    for (uint16_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++) {
         s->hold_handoff = i + 1 < n; /* a task resumed here comes back for the rest */
-        cio__cb cb = i == 0 ? first : more[i - 1];
+        cio__cb cb = i == 0 ? first : more->at[i - 1];
         cb.fn(f, cb.arg);
     }
     s->hold_handoff = false;
@@ -155,24 +155,33 @@ intptr_t cio_future_result(const cio_future *f)
 
 /* ---- callbacks ------------------------------------------------------------ */
 
+/* Appends to the callbacks after the first, doubling their room. */
+static int push_more(cio_future *f, cio__cb cb)
+{
+    cio__cb_vec *v = f->flags & CIO_FF_MORE ? f->more : NULL;
+    if (!v || v->len == v->cap) {
+        uint32_t cap = v ? v->cap : 2;
+        if (cap > (UINT32_MAX - 1) / 2)
+            return -ENOMEM;
+        cap = 2 * cap;
+        if (!(v = cio__realloc(v, sizeof(*v) + cap * sizeof(v->at[0]))))
+            return -ENOMEM;
+        if (!(f->flags & CIO_FF_MORE))
+            v->len = 0;
+        v->cap = cap;
+        f->more = v;
+        f->flags |= CIO_FF_MORE;
+    }
+    v->at[v->len++] = cb;
+    return 0;
+}
+
 static int push_callback(cio_future *f, cio_done_fn fn, void *arg)
 {
-    if (f->ncb == 0) {
-        f->cb0 = (cio__cb){ fn, arg };
-    } else {
-        if (f->ncb - 1u == f->more_cap) {
-            if (f->ncb == UINT16_MAX)
-                return -ENOMEM;
-            uint16_t cap = f->more_cap ? (uint16_t)(f->more_cap * 2) : 4;
-            cio__cb *m = cio__realloc(f->more, cap * sizeof(*m));
-            if (!m)
-                return -ENOMEM;
-            f->more = m;
-            f->more_cap = cap;
-        }
-        f->more[f->ncb - 1] = (cio__cb){ fn, arg };
-    }
-    f->ncb++;
+    if (f->has_cb)
+        return push_more(f, (cio__cb){ fn, arg });
+    f->cb0 = (cio__cb){ fn, arg };
+    f->has_cb = true;
     return 0;
 }
 
@@ -217,12 +226,13 @@ int cio_future_add_done_callback(cio_future *f, cio_done_fn fn, void *arg)
 
 int cio_future_remove_done_callback(cio_future *f, cio_done_fn fn, void *arg)
 {
-    if (!f || cio__future_is_static(f))
+    if (!f || cio__future_is_static(f) || !f->has_cb)
         return 0;
     int removed = 0;
-    uint16_t kept = 0;
-    for (uint16_t i = 0; i < f->ncb; i++) {
-        cio__cb cb = i == 0 ? f->cb0 : f->more[i - 1];
+    cio__cb_vec *more = f->flags & CIO_FF_MORE ? f->more : NULL;
+    size_t n = 1 + (more ? more->len : 0), kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        cio__cb cb = i == 0 ? f->cb0 : more->at[i - 1];
         if (cb.fn == fn && cb.arg == arg) {
             removed++;
             continue;
@@ -230,9 +240,11 @@ int cio_future_remove_done_callback(cio_future *f, cio_done_fn fn, void *arg)
         if (kept == 0)
             f->cb0 = cb;
         else
-            f->more[kept - 1] = cb;
+            more->at[kept - 1] = cb;
         kept++;
     }
-    f->ncb = kept;
+    f->has_cb = kept > 0;
+    if (more)
+        more->len = (uint32_t)(kept ? kept - 1 : 0);
     return removed;
 }

@@ -40,7 +40,15 @@ enum {
     CIO_FF_TIMED_OUT = 2,   /* its deadline fired: -ECANCELED reads -ETIMEDOUT */
     CIO_FF_CB_QUEUED = 4,   /* cb_handle is on the ready queue */
     CIO_FF_CANCELLED = 8,
+    CIO_FF_MORE = 16,       /* `more` is allocated (read only then: it is past the first 64 bytes) */
 };
+
+/* The callbacks after a future's first: any number of them (a million
+ * tasks may await one future). */
+typedef struct cio__cb_vec {
+    uint32_t len, cap;
+    cio__cb at[];
+} cio__cb_vec;
 
 struct cio_future {
     const cio__future_ops *ops;
@@ -48,11 +56,10 @@ struct cio_future {
     intptr_t result;
     uint32_t refs;
     uint8_t state, flags;
-    uint16_t ncb;          /* callbacks in cb0 + more */
+    bool has_cb;           /* cb0 holds a callback; `more` any later ones */
     cio__handle cb_handle;
-    cio__cb cb0;           /* the first callback lives inline */
-    cio__cb *more;         /* the rest, allocated */
-    uint16_t more_cap;
+    cio__cb cb0;           /* the first callback lives inline, in the first 64 bytes */
+    cio__cb_vec *more;     /* the rest, allocated (CIO_FF_MORE) when needed */
 };
 
 /* Object pools by size in 16-byte steps (16, 32, ... 512 bytes), so an
@@ -196,7 +203,7 @@ static inline cio_future *cio__future_alloc(cio_loop *l, size_t size, const cio_
 static inline void cio__future_free(cio_future *f, size_t size)
 {
     cio__sched *s = f->loop->sched;
-    if (f->more)
+    if (f->flags & CIO_FF_MORE) /* callbacks added and never run */
         cio__free(f->more);
     s->nfutures--;
     cio__pool_put(s, size, f);
@@ -256,9 +263,9 @@ static inline void cio__task_switch_away(cio__task *t)
  * there (see cio__coro_switch). */
 static inline void cio__task_park(cio__task *t, cio_future *f)
 {
-    if (cio__likely(f->ncb == 0)) { /* the usual lone waiter; f is pending, not static */
+    if (cio__likely(!f->has_cb)) { /* the usual lone waiter; f is pending, not static */
         f->cb0 = (cio__cb){ cio__task_wake_parked, t };
-        f->ncb = 1;
+        f->has_cb = true;
     } else if (cio_future_add_done_callback(f, cio__task_wake_parked, t) < 0) {
         cio__task_park_polling(t, f);
         return;

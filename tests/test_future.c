@@ -45,6 +45,37 @@ static void test_callbacks_are_deferred_and_ordered(void)
     test_loop_free(l);
 }
 
+/* Callbacks beyond the first live in an array: freed with a future that
+ * never completes, and still right after removals shrink it to one. */
+static intptr_t callback_array(void *arg)
+{
+    (void)arg;
+    long live = test_alloc_live_unpooled();
+    cio_future *f = cio_future_new(NULL);
+    long with_future = test_alloc_live_unpooled(); /* live + 1 where the pools are off (sanitizers) */
+    for (int i = 0; i < 10; i++)
+        CHECK_EQ(cio_future_add_done_callback(f, cb, (void *)(intptr_t)('0' + i)), 0);
+    CHECK_EQ(test_alloc_live_unpooled(), with_future + 1); /* one array for the nine after the first */
+    cio_future_release(f); /* never completed: its callbacks go with it */
+    CHECK_EQ(test_alloc_live_unpooled(), live);
+    g_log[0] = 0;
+    f = cio_future_new(NULL);
+    CHECK_EQ(cio_future_add_done_callback(f, cb, (void *)'a'), 0);
+    CHECK_EQ(cio_future_add_done_callback(f, cb, (void *)'b'), 0);
+    CHECK_EQ(cio_future_remove_done_callback(f, cb, (void *)'a'), 1);
+    CHECK_EQ(cio_future_remove_done_callback(f, cb, (void *)'b'), 1);
+    CHECK_EQ(cio_future_remove_done_callback(f, cb, (void *)'b'), 0);
+    CHECK_EQ(cio_future_add_done_callback(f, cb, (void *)'c'), 0);
+    CHECK_EQ(cio_future_set_result(f, 1), 0);
+    CHECK_EQ(cio_yield(), 0); /* the callbacks run from the loop */
+    CHECK(!strcmp(g_log, "c"));
+    CHECK_EQ(CIO_AWAIT(f), 1);
+    CHECK_EQ(test_alloc_live_unpooled(), live);
+    return 0;
+}
+
+static void test_callback_array_lifetime(void) { CHECK_EQ(test_run(callback_array, NULL), 0); }
+
 static void test_cancel_plain_future(void)
 {
     cio_loop *l = test_loop_new();
@@ -83,6 +114,7 @@ int main(void)
     test_alloc_install();
     long before = test_alloc_live();
     RUN(test_callbacks_are_deferred_and_ordered);
+    RUN(test_callback_array_lifetime);
     RUN(test_cancel_plain_future);
     RUN(test_static_failed_futures);
     CHECK_EQ(test_alloc_live(), before);
