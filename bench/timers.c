@@ -8,11 +8,15 @@
  * how late the wake-ups were (mean and max, µs after each task's deadline).
  * The first round ("cold") maps and first-touches a stack page per task;
  * the loop keeps N stacks resident (`stack_cache`, as a program that parks
- * this many tasks again and again would set it), so the second reuses them.
+ * this many tasks again and again would set it), so the warm rounds that
+ * follow (WARM_ROUNDS) reuse them; the warm figures are those of the round
+ * that used the least CPU, as the host's noise only ever adds.
  * Usage: bench_timers [N] [STEP_US]
  */
 #include <cio.h>
 #include "bench.h"
+
+enum { WARM_ROUNDS = 3 };
 
 typedef struct job {
     uint64_t due_ns;
@@ -61,10 +65,14 @@ static intptr_t main_task(void *arg)
     long *p = arg, n = p[0], step_us = p[1];
     job *jobs = calloc((size_t)n, sizeof(*jobs));
     cio_task **tasks = malloc((size_t)n * sizeof(*tasks));
-    round_stats cold, warm;
+    round_stats cold, warm = { .cpu = UINT64_MAX }, r;
     intptr_t bad = !jobs || !tasks;
     if (!bad)
-        bad = one_round(jobs, tasks, n, step_us, &cold) || one_round(jobs, tasks, n, step_us, &warm);
+        bad = one_round(jobs, tasks, n, step_us, &cold);
+    for (int i = 0; i < WARM_ROUNDS && !bad; i++) {
+        bad = one_round(jobs, tasks, n, step_us, &r);
+        warm = r.cpu < warm.cpu ? r : warm;
+    }
     if (!bad)
         printf("impl=cio timers=%ld step_us=%ld wall_ns=%llu cpu_ns=%llu startup_ns=%llu startup_cpu_ns=%llu "
                "late_mean_us=%.1f late_max_us=%.1f cold_wall_ns=%llu cold_cpu_ns=%llu cold_startup_ns=%llu "

@@ -2,7 +2,8 @@
 # timers: 100,000 concurrent sleeps spread over 0-1 s (task i sleeps i*10 us);
 # wall time (target within 2% of 1 s) and CPU time, cio vs libuv with one
 # uv_timer per task (libuv rounds to whole milliseconds; so does its schedule).
-# Both run two rounds; the figures are the second's (memory in use again),
+# Both run a cold round and three warm ones; the figures are the warm round
+# that used the least CPU (memory in use again; the host's noise only adds),
 # with the first ("cold": a fresh stack page per cio task) alongside.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
