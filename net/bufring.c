@@ -87,6 +87,7 @@ cio__bufring *cio__bufring_get(cio_loop *l)
         if (n)
             setup(p, n); /* on failure p->br stays NULL: the plain path, for good */
         p->no_cap = mode && !strcmp(mode, "nocap"); /* tests: behave as before 6.16 */
+        p->refused = mode && !strcmp(mode, "refuse"); /* tests: as before 6.0 */
         cio__loop_ext_add(l, &p->ext);
     }
     return p->br && !p->broken ? p : NULL;

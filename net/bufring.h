@@ -14,6 +14,7 @@ typedef struct cio__bufring {
     unsigned nbufs, bufsz, mask;
     bool broken;                    /* the kernel refused multishot recv: stop using it */
     bool no_cap;                    /* ... refused a byte limit on it (before 6.16) */
+    bool refused;                   /* tests: arm it so that the kernel refuses it */
     uint64_t nobufs;                /* multishot receives ended by an empty ring */
 } cio__bufring;
 
@@ -21,8 +22,9 @@ typedef struct cio__bufring {
 #define CIO__BUFRING_BGID 1
 
 /* The pool of loop `l`, created on first use (loop thread). Returns NULL
- * when the fast path is unavailable: disabled with CIO_FASTRECV=0 (and
- * CIO_FASTRECV=nocap acts as a kernel without multishot byte limits), no
+ * when the fast path is unavailable: disabled with CIO_FASTRECV=0 (and, for
+ * tests, CIO_FASTRECV=nocap acts as a kernel without multishot byte limits,
+ * CIO_FASTRECV=refuse as one without multishot recv at all), no
  * memory, or the kernel refused the registration (older than 5.19). The
  * answer is remembered: a refused loop is not asked again. */
 CIO_HIDDEN cio__bufring *cio__bufring_get(cio_loop *l);

@@ -62,8 +62,10 @@ CIO_HIDDEN cio_future *cio__accept_multishot(int fd, void (*on_item)(cio__netop 
  * bytes or 0 at end of stream) per CQE, with n->cqe_flags carrying the
  * buffer id; the future completes when the multishot ends (an error such as
  * -ENOBUFS, cancellation, or 0). `cap` > 0 ends it after that many bytes
- * (Linux >= 6.16; older kernels refuse it with -EINVAL). */
-CIO_HIDDEN cio_future *cio__recv_multishot(int fd, uint16_t bgid, unsigned cap,
+ * (Linux >= 6.16; older kernels refuse it with -EINVAL). `msg_flags` go to
+ * the kernel as given (MSG_WAITALL makes every kernel refuse it, which is
+ * how the tests get a kernel without multishot recv). */
+CIO_HIDDEN cio_future *cio__recv_multishot(int fd, uint16_t bgid, unsigned cap, int msg_flags,
                                            void (*on_item)(cio__netop *, int), void *ctx);
 
 /* Streams (stream.c) used by the server; `fast` asks for the fast receive

@@ -60,11 +60,11 @@ cio_future *cio__accept_multishot(int fd, void (*on_item)(cio__netop *, int), vo
     return cio__netop_submit(n);
 }
 
-cio_future *cio__recv_multishot(int fd, uint16_t bgid, unsigned cap,
+cio_future *cio__recv_multishot(int fd, uint16_t bgid, unsigned cap, int msg_flags,
                                 void (*on_item)(cio__netop *, int), void *ctx)
 {
     START(n);
-    io_uring_prep_recv_multishot(&n->op.sqe, fd, NULL, 0, 0);
+    io_uring_prep_recv_multishot(&n->op.sqe, fd, NULL, 0, msg_flags);
     n->op.sqe.flags |= IOSQE_BUFFER_SELECT;
     n->op.sqe.buf_group = bgid;
     n->op.sqe.file_index = cap; /* sqe->optlen in newer headers: the byte limit */

@@ -93,7 +93,8 @@ static void arm(cio_stream *s)
     size_t room = high_mark(s) > buffered(s) ? high_mark(s) - buffered(s) : s->pool->bufsz;
     s->capped = !s->pool->no_cap;
     unsigned cap = s->capped ? (unsigned)(room < UINT32_MAX ? room : UINT32_MAX) : 0;
-    cio_future *f = cio__recv_multishot(s->fd, CIO__BUFRING_BGID, cap, on_data, s);
+    int msg_flags = s->pool->refused ? MSG_WAITALL : 0; /* tests: the kernel refuses */
+    cio_future *f = cio__recv_multishot(s->fd, CIO__BUFRING_BGID, cap, msg_flags, on_data, s);
     if (cio_future_done(f) || cio_future_add_done_callback(f, mrecv_done, s) < 0) {
         intptr_t r = cio_future_done(f) ? cio_future_result(f) : -ENOMEM;
         cio_future_cancel(f);
