@@ -161,8 +161,8 @@ static int push_more(cio_future *f, cio__cb cb)
     cio__cb_vec *v = f->flags & CIO_FF_MORE ? f->more : NULL;
     if (!v || v->len == v->cap) {
         uint32_t cap = v ? v->cap : 2;
-        if (cap > (UINT32_MAX - 1) / 2)
-            return -ENOMEM;
+        if (cap > (UINT32_MAX - 1) / 2 || 2 * (size_t)cap > (SIZE_MAX - sizeof(*v)) / sizeof(v->at[0]))
+            return -ENOMEM; /* the second: 32-bit size_t */
         cap = 2 * cap;
         if (!(v = cio__realloc(v, sizeof(*v) + cap * sizeof(v->at[0]))))
             return -ENOMEM;
