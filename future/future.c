@@ -244,7 +244,11 @@ int cio_future_remove_done_callback(cio_future *f, cio_done_fn fn, void *arg)
         kept++;
     }
     f->has_cb = kept > 0;
-    if (more)
-        more->len = (uint32_t)(kept ? kept - 1 : 0);
+    if (more && kept > 1) {
+        more->len = (uint32_t)(kept - 1);
+    } else if (more) { /* none left after the first: a lone waiter takes the fast path again */
+        cio__free(more);
+        f->flags &= (uint8_t)~CIO_FF_MORE;
+    }
     return removed;
 }
