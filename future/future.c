@@ -66,6 +66,9 @@ void cio_future_release(cio_future *f)
 
 /* ---- completion ----------------------------------------------------------- */
 
+/* The callbacks after the first, or NULL when there are none. */
+static inline cio__cb_vec *cb_more(const cio_future *f) { return f->flags & CIO_FF_MORE ? f->more : NULL; }
+
 static void queue_callbacks(cio_future *f)
 {
     if (!f->has_cb || (f->flags & CIO_FF_CB_QUEUED))
@@ -102,7 +105,7 @@ void cio__future_run_callbacks(cio__handle *h)
     cio_future *f = cio__container_of(h, cio_future, cb_handle);
     f->flags &= (uint8_t)~CIO_FF_CB_QUEUED;
     cio__cb first = f->cb0;
-    cio__cb_vec *more = f->flags & CIO_FF_MORE ? f->more : NULL;
+    cio__cb_vec *more = cb_more(f);
     size_t n = f->has_cb + (more ? more->len : 0);
     f->has_cb = false;
     f->flags &= (uint8_t)~CIO_FF_MORE;
@@ -155,10 +158,11 @@ intptr_t cio_future_result(const cio_future *f)
 
 /* ---- callbacks ------------------------------------------------------------ */
 
+
 /* Appends to the callbacks after the first, doubling their room. */
 static int push_more(cio_future *f, cio__cb cb)
 {
-    cio__cb_vec *v = f->flags & CIO_FF_MORE ? f->more : NULL;
+    cio__cb_vec *v = cb_more(f);
     if (!v || v->len == v->cap) {
         uint32_t cap = v ? v->cap : 2;
         if (cap > (UINT32_MAX - 1) / 2 || 2 * (size_t)cap > (SIZE_MAX - sizeof(*v)) / sizeof(v->at[0]))
@@ -229,7 +233,7 @@ int cio_future_remove_done_callback(cio_future *f, cio_done_fn fn, void *arg)
     if (!f || cio__future_is_static(f) || !f->has_cb)
         return 0;
     int removed = 0;
-    cio__cb_vec *more = f->flags & CIO_FF_MORE ? f->more : NULL;
+    cio__cb_vec *more = cb_more(f);
     size_t n = 1 + (more ? more->len : 0), kept = 0;
     for (size_t i = 0; i < n; i++) {
         cio__cb cb = i == 0 ? f->cb0 : more->at[i - 1];

@@ -117,16 +117,20 @@ static void queued_deadline_drop(cio_loop *l, cio__op *op)
     op->qd = NULL;
 }
 
-static void queued_deadline_fire(cio__timer *t)
+/* Takes a QUEUED op off the queue and completes it with `err`. */
+static void fail_queued(cio_loop *l, cio__op *op, int err)
 {
-    cio__queued_deadline *qd = cio__container_of(t, cio__queued_deadline, timer);
-    cio_loop *l = qd->l;
-    cio__op *op = qd->op;
-    queued_deadline_drop(l, op); /* frees qd */
+    queued_deadline_drop(l, op);
     cio__list_remove(&op->node);
     l->npending--;
     op->state = CIO_OP_IDLE;
-    op->complete(op, -ETIMEDOUT, 0);
+    op->complete(op, err, 0);
+}
+
+static void queued_deadline_fire(cio__timer *t)
+{
+    cio__queued_deadline *qd = cio__container_of(t, cio__queued_deadline, timer);
+    fail_queued(qd->l, qd->op, -ETIMEDOUT); /* frees qd */
 }
 
 /* Arms (or moves) the queue-time deadline of `op`, due at absolute `at`.
@@ -170,11 +174,7 @@ void cio__op_cancel(cio_loop *l, cio__op *op)
         return;
     op->cancel_requested = true;
     if (op->state == CIO_OP_QUEUED) {
-        queued_deadline_drop(l, op);
-        cio__list_remove(&op->node);
-        l->npending--;
-        op->state = CIO_OP_IDLE;
-        op->complete(op, -ECANCELED, 0);
+        fail_queued(l, op, -ECANCELED);
     } else {
         cio__list_push_back(&l->cancels, &op->cancel_node);
         l->cancelling++;
