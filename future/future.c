@@ -158,7 +158,6 @@ intptr_t cio_future_result(const cio_future *f)
 
 /* ---- callbacks ------------------------------------------------------------ */
 
-
 /* Appends to the callbacks after the first, doubling their room. */
 static int push_more(cio_future *f, cio__cb cb)
 {
