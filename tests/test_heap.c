@@ -1,8 +1,9 @@
-/* test_heap.c — the timer heap (base/heap.c): nodes pop in (key, insertion)
- * order whatever order they were pushed in, removing any node (the root, a
- * leaf, one in the middle, one twice) keeps that order for the rest, and
- * keys equal across many nodes pop first-in first-out. Checked against a
- * sort of the same nodes, over heaps of every size up to a few levels. */
+/* test_heap.c [no ring] — the timer heap (base/heap.c): nodes pop in
+ * (key, insertion) order whatever order they were pushed in, removing any
+ * node (the root, a leaf, one in the middle, one twice) keeps that order for
+ * the rest, and keys equal across many nodes pop first-in first-out. Checked
+ * against a sort of the same nodes, over heaps of every size up to a few
+ * levels. */
 #include <stdlib.h>
 #include "base/heap.h"
 #include "harness.h"
