@@ -1,4 +1,5 @@
-/* future/sleep.c — time: cio_sleep futures and deadlines on any future. */
+/* future/sleep.c — time: sleep futures (cio_sleep, cio_sleep_until) and
+ * deadlines on any future. */
 #include "internal.h"
 
 static void sleep_fire(cio__timer *tm)
@@ -23,23 +24,36 @@ static void sleep_destroy(cio_future *f) { cio__future_free(f, sizeof(cio__sleep
 
 static const cio__future_ops sleep_ops = { .kind = "sleep", .cancel = sleep_cancel, .destroy = sleep_destroy };
 
-cio_future *cio_sleep(uint64_t delay_ns)
+/* A sleep future on `l` due at `when_ns` (loop time). */
+static cio_future *sleep_at(cio_loop *l, uint64_t when_ns)
 {
-    cio_loop *l = cio_loop_current();
-    if (!l)
-        return cio__future_failed(cio__misuse(-EPERM, "no current loop"));
     cio__sleep *s = (cio__sleep *)cio__future_alloc(l, sizeof(cio__sleep), &sleep_ops);
     if (!s)
         return cio__future_failed(-ENOMEM);
     cio__timer_init(&s->timer, sleep_fire);
-    uint64_t now = cio__clock_ns();
-    uint64_t when = delay_ns > UINT64_MAX - now ? UINT64_MAX : now + delay_ns;
-    if (cio__timer_start(l, &s->timer, when) < 0) {
+    if (cio__timer_start(l, &s->timer, when_ns) < 0) {
         cio__future_unref(&s->fut);
         return cio__future_failed(-ENOMEM);
     }
     s->fut.refs++; /* the timer's */
     return &s->fut;
+}
+
+cio_future *cio_sleep(uint64_t delay_ns)
+{
+    cio_loop *l = cio_loop_current();
+    if (!l)
+        return cio__future_failed(cio__misuse(-EPERM, "no current loop"));
+    uint64_t now = cio__clock_ns(); /* not the iteration's time: never short of delay_ns from now */
+    return sleep_at(l, delay_ns > UINT64_MAX - now ? UINT64_MAX : now + delay_ns);
+}
+
+cio_future *cio_sleep_until(uint64_t when_ns)
+{
+    cio_loop *l = cio_loop_current();
+    if (!l)
+        return cio__future_failed(cio__misuse(-EPERM, "no current loop"));
+    return sleep_at(l, when_ns);
 }
 
 /* ---- deadlines on arbitrary futures --------------------------------------- */

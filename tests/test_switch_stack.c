@@ -1,8 +1,8 @@
 /* test_switch_stack.c — [threads] the fast paths the benchmarks tuned: per-task
  * floating-point control words across switches, stacks reused after the
  * pool has given their memory back (batched trimming), many stacks from
- * fresh chunks (batched guards), sleeps never ending early with timer
- * slack, loop time read lazily, tasks handing the CPU straight to the
+ * fresh chunks (batched guards), sleeps (relative and absolute) never
+ * ending early with timer slack, loop time read lazily, tasks handing the CPU straight to the
  * next ready task (yield and await), with cancellation in the mix, and
  * iterations started by a yielding task without a trip through the loop's
  * stack, which must neither reorder work nor starve timers, I/O or other
@@ -138,6 +138,72 @@ static intptr_t sleep_not_early(void *arg)
 static void test_sleep_never_early(void)
 {
     CHECK_EQ(test_run(sleep_not_early, NULL), 0);
+}
+
+typedef struct until_job {
+    uint64_t when;
+    char tag;
+} until_job;
+
+static char until_log[8];
+
+static intptr_t until_one(void *arg)
+{
+    const until_job *j = arg;
+    CHECK_EQ(CIO_AWAIT(cio_sleep_until(j->when)), 0);
+    CHECK(now_ns() >= j->when);
+    until_log[strlen(until_log)] = j->tag;
+    return 0;
+}
+
+/* Deadlines armed in one order wake in deadline order: they are absolute,
+ * so unlike relative sleeps, when each task first runs does not matter. */
+static void sleep_until_order(void)
+{
+    uint64_t base = cio_loop_time_ns(cio_loop_current()) + CIO_MS(5);
+    until_job jobs[3] = { { base + CIO_MS(3), 'c' }, { base + CIO_MS(1), 'a' }, { base + CIO_MS(2), 'b' } };
+    cio_task *t[3];
+    memset(until_log, 0, sizeof until_log);
+    for (int i = 0; i < 3; i++)
+        t[i] = cio_spawn(until_one, &jobs[i]);
+    for (int i = 0; i < 3; i++)
+        CHECK_EQ(CIO_AWAIT(t[i]), 0);
+    CHECK(!strcmp(until_log, "abc"));
+}
+
+/* A periodic schedule (when += period) never wakes before its deadline; a
+ * deadline already past completes with 0 on a later iteration, not inside
+ * the call; cancelling removes the timer. */
+static intptr_t sleep_until_cases(void *arg)
+{
+    (void)arg;
+    cio_loop *l = cio_loop_current();
+    uint64_t when = cio_loop_time_ns(l);
+    for (int k = 0; k < 5; k++) {
+        when += CIO_MS(2);
+        CHECK_EQ(CIO_AWAIT(cio_sleep_until(when)), 0);
+        CHECK(now_ns() >= when);
+    }
+    sleep_until_order();
+    size_t alive = cio_loop_alive(l);
+    cio_future *past = cio_sleep_until(0);
+    CHECK(!cio_future_done(past));
+    CHECK_EQ(CIO_AWAIT(past), 0);
+    cio_future *never = cio_sleep_until(UINT64_MAX);
+    CHECK(cio_loop_alive(l) > alive);
+    CHECK_EQ(cio_future_cancel(never), 1);
+    CHECK_EQ(CIO_AWAIT(never), -ECANCELED);
+    CHECK_EQ(cio_loop_alive(l), alive);
+    return 0;
+}
+
+static void test_sleep_until(void)
+{
+    CHECK_EQ(test_run(sleep_until_cases, NULL), 0);
+    cio_future *f = cio_sleep_until(0); /* no loop on this thread now */
+    CHECK(cio_future_done(f));
+    CHECK_EQ(cio_future_result(f), -EPERM);
+    cio_future_release(f);
 }
 
 /* Loop time must be fresh even after iterations that did not read it. */
@@ -465,6 +531,7 @@ int main(void)
     RUN(test_fp_control_per_task);
     RUN(test_stacks_trimmed_and_reused);
     RUN(test_sleep_never_early);
+    RUN(test_sleep_until);
     RUN(test_loop_time_fresh);
     RUN(test_handoff_with_cancellation);
     RUN(test_yield_order_kept);

@@ -69,6 +69,14 @@ CIO_API int cio_yield(void);
  * future -EPERM with no current loop, -ENOMEM). */
 CIO_API cio_future *cio_sleep(uint64_t delay_ns);
 
+/* Like cio_sleep with an absolute deadline in loop time (cio_loop_time_ns,
+ * CLOCK_MONOTONIC): completes with 0 once `when_ns` has passed, with the same
+ * slack; a deadline already past completes on the next iteration. Repeating
+ * `when += period` gives a schedule that does not drift (trio.sleep_until,
+ * asyncio's call_at). Returns a new reference (failed static future -EPERM
+ * with no current loop, -ENOMEM). */
+CIO_API cio_future *cio_sleep_until(uint64_t when_ns);
+
 /* asyncio.run: creates a loop (opts may be NULL), runs main(arg) as a task
  * named "main" until it returns, cancels and drains any tasks it left
  * behind, frees the loop and returns main's result (or a setup error such as
