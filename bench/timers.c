@@ -1,16 +1,17 @@
 /* bench/timers.c — many concurrent sleeps: N tasks (default 100,000), task i
  * sleeps until i * STEP µs after the start (default 10 µs, so the deadlines
- * spread over 0–1 s; a task that starts late sleeps correspondingly less,
- * so the schedule does not drift with the time it takes to start 100,000
- * tasks). For each of two rounds it measures the wall time from the first
- * spawn until every task is done, the CPU time (getrusage, user + system)
- * over the same span, the time until every task was parked (startup), and
- * how late the wake-ups were (mean and max, µs after each task's deadline).
- * The first round ("cold") maps and first-touches a stack page per task;
- * the loop keeps N stacks resident (`stack_cache`, as a program that parks
- * this many tasks again and again would set it), so the warm rounds that
- * follow (WARM_ROUNDS) reuse them; the warm figures are those of the round
- * that used the least CPU, as the host's noise only ever adds.
+ * spread over 0–1 s). cio_sleep_until takes the absolute deadline, so the
+ * schedule does not drift with the time it takes to start 100,000 tasks,
+ * and, as with libuv arming its timers, no task reads the clock to sleep.
+ * For each round it measures the wall time from the first spawn until every
+ * task is done, the CPU time (getrusage, user + system) over the same span,
+ * the time until every task was parked (startup), and how late the wake-ups
+ * were (mean and max, µs after each task's deadline). The first round
+ * ("cold") maps and first-touches a stack page per task; the loop keeps N
+ * stacks resident (`stack_cache`, as a program that parks this many tasks
+ * again and again would set it), so the warm rounds that follow
+ * (WARM_ROUNDS) reuse them; the warm figures are those of the round that
+ * used the least CPU, as the host's noise only ever adds.
  * Usage: bench_timers [N] [STEP_US]
  */
 #include <cio.h>
@@ -30,8 +31,7 @@ typedef struct round_stats {
 static intptr_t sleeper(void *arg)
 {
     job *j = arg;
-    uint64_t now = bench_now_ns();
-    intptr_t r = CIO_AWAIT(cio_sleep(j->due_ns > now ? j->due_ns - now : 0));
+    intptr_t r = CIO_AWAIT(cio_sleep_until(j->due_ns));
     j->late_ns = bench_now_ns() - j->due_ns;
     return r;
 }
