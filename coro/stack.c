@@ -170,6 +170,22 @@ static bool guard_slot(cio__stack_pool *p, char *slot)
     return false;
 }
 
+/* Bytes at the top of a stack that a starting task writes first (its run
+ * record, its first frames), prefetched for the stack handed out next: an
+ * idle stack is on pages of its own, out of every cache, and each of those
+ * lines was a miss of its own (a warm timers round's CPU, 100,000 tasks
+ * started: ~8 ms less). Always inlined, or GCC drops a call that has no
+ * effect but prefetches (see prefetch_after in future/task.c). */
+#define START_WARM_BYTES 768
+
+static inline __attribute__((always_inline)) void warm_next(const cio__stack_class *c)
+{
+    const cio__stack *n = c->idle_len ? &c->idle[c->idle_len - 1] : NULL;
+    if (n && !n->cold)
+        for (size_t off = 64; off <= START_WARM_BYTES; off += 64)
+            __builtin_prefetch(n->lo + n->size - off, 1);
+}
+
 int cio__stack_get(cio__stack_pool *p, size_t size, cio__stack *out)
 {
     size = size ? cio__stack_round(p, size) : p->default_size;
@@ -178,6 +194,7 @@ int cio__stack_get(cio__stack_pool *p, size_t size, cio__stack *out)
         return -ENOMEM;
     if (c->idle_len) {
         *out = c->idle[--c->idle_len];
+        warm_next(c);
         if (!out->cold) {
             p->idle_resident--;
             c->resident--;

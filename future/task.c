@@ -140,9 +140,14 @@ static int task_start(cio__task *t)
     return 0;
 }
 
+static inline __attribute__((always_inline)) void prefetch_after(const cio_loop *l);
+
+/* The loop's hand-off to a task: starts or resumes it, warming the one
+ * after it (see prefetch_after). */
 static void task_wake(cio__handle *h)
 {
     cio__task *t = cio__container_of(h, cio__task, wake);
+    prefetch_after(t->fut.loop);
     if (t->started || task_start(t) == 0)
         switch_in(t);
 }
@@ -174,17 +179,22 @@ static inline cio__task *started_task(const cio__handle *h)
     return t && t->started ? t : NULL;
 }
 
-/* Warms the next switch: the record at the top of a parked task's stack
- * (its saved registers are just below) sits on a page of its own per task,
- * and the switch would otherwise wait for that page's TLB entry and line.
- * (Prefetching two ahead, or the registers' line, measured no better.)
+/* Warms the next switch into a parked task: its run record at the top of
+ * its stack, and below it the saved registers and the frames it returns
+ * through (a task parked a few calls deep). Each stack is on pages of its
+ * own, idle since the task parked, so every line of it is a miss: one
+ * prefetch for the record alone changed nothing, the whole window cut a
+ * warm timers round (100,000 sleeping tasks) from 94-99 to 64-65 ms CPU.
  * Always inlined: as a function of its own it has no effect GCC must keep
- * (a prefetch and loads), so GCC deems it pure and drops the call. */
+ * (prefetches and loads), so GCC deems it pure and drops the call. */
+#define RESUME_WARM_BYTES 768
+
 static inline __attribute__((always_inline)) void prefetch_after(const cio_loop *l)
 {
     const cio__task *t = started_task(l->run_left ? l->run_next : NULL);
     if (t)
-        __builtin_prefetch(t->run);
+        for (size_t off = 0; off < RESUME_WARM_BYTES; off += 64)
+            __builtin_prefetch((const char *)t->run - off);
 }
 
 /* The next handle of the running ready phase, if it resumes a started
