@@ -178,7 +178,7 @@ static bool guard_slot(cio__stack_pool *p, char *slot)
  * wait for the page walk). Warm timers rounds (100,000 tasks started),
  * CPU to start them all, median of four: 36 ms one ahead, 27 two ahead.
  * Always inlined, or GCC drops a call that has no effect but prefetches
- * (see prefetch_after in future/task.c). */
+ * (see warm_resume_after in future/task.c). */
 #define START_WARM_BYTES 768
 
 static inline __attribute__((always_inline)) void warm_after_next(const cio__stack_class *c)

@@ -140,14 +140,14 @@ static int task_start(cio__task *t)
     return 0;
 }
 
-static inline __attribute__((always_inline)) void prefetch_after(const cio_loop *l);
+static inline __attribute__((always_inline)) void warm_resume_after(const cio_loop *l);
 
 /* The loop's hand-off to a task: starts or resumes it, warming the one
- * after it (see prefetch_after). */
+ * after it (see warm_resume_after). */
 static void task_wake(cio__handle *h)
 {
     cio__task *t = cio__container_of(h, cio__task, wake);
-    prefetch_after(t->fut.loop);
+    warm_resume_after(t->fut.loop);
     if (t->started || task_start(t) == 0)
         switch_in(t);
 }
@@ -179,19 +179,28 @@ static inline cio__task *started_task(const cio__handle *h)
     return t && t->started ? t : NULL;
 }
 
-/* Warms the next switch into a parked task: its run record at the top of
- * its stack, and below it the saved registers and the frames it returns
- * through (a task parked a few calls deep). Each stack is on pages of its
- * own, idle since the task parked, so every line of it is a miss: one
- * prefetch for the record alone changed nothing, the whole window cut a
- * warm timers round (100,000 sleeping tasks) from 94-99 to 64-65 ms CPU.
- * Always inlined: as a function of its own it has no effect GCC must keep
- * (prefetches and loads), so GCC deems it pure and drops the call. */
+/* The started task the ready phase resumes after the current handle. */
+static inline const cio__task *task_after(const cio_loop *l)
+{
+    return started_task(l->run_left ? l->run_next : NULL);
+}
+
+/* Warms the loop's next switch into a parked task: its run record at the
+ * top of its stack, and below it the saved registers and the frames it
+ * returns through (a task parked a few calls deep). The stack is on pages
+ * of its own, idle since the task parked, so each of those lines is a miss
+ * of its own: one prefetch for the record alone changed nothing, the
+ * window cut a warm timers round (100,000 sleeping tasks) from 94-106 to
+ * 64-66 ms CPU. Only here, not on a task's own hand-off (take_next): there
+ * it made 100,000 tasks yielding round-robin 2x slower (lines fetched that
+ * a shallow task never touches cost bandwidth). Always inlined: as a
+ * function of its own it has no effect GCC must keep (prefetches and
+ * loads), so GCC deems it pure and drops the call. */
 #define RESUME_WARM_BYTES 768
 
-static inline __attribute__((always_inline)) void prefetch_after(const cio_loop *l)
+static inline __attribute__((always_inline)) void warm_resume_after(const cio_loop *l)
 {
-    const cio__task *t = started_task(l->run_left ? l->run_next : NULL);
+    const cio__task *t = task_after(l);
     if (t)
         for (size_t off = 0; off < RESUME_WARM_BYTES; off += 64)
             __builtin_prefetch((const char *)t->run - off);
@@ -206,7 +215,9 @@ cio__task *cio__task_take_next(cio_loop *l)
     if (!n)
         return NULL;
     cio__loop_take_next(l, task_wake);
-    prefetch_after(l);
+    const cio__task *after = task_after(l);
+    if (after)
+        __builtin_prefetch(after->run); /* the record: the switch's first miss */
     return n;
 }
 
