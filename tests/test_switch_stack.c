@@ -2,11 +2,11 @@
  * floating-point control words across switches, stacks reused after the
  * pool has given their memory back (batched trimming), many stacks from
  * fresh chunks (batched guards), sleeps (relative and absolute) never
- * ending early with timer slack, loop time read lazily, tasks handing the CPU straight to the
- * next ready task (yield and await), with cancellation in the mix, and
- * iterations started by a yielding task without a trip through the loop's
- * stack, which must neither reorder work nor starve timers, I/O or other
- * threads. */
+ * ending early with timer slack, loop time read lazily, tasks handing the
+ * CPU straight to the next ready task (yield and await), with cancellation
+ * in the mix, and iterations started by a yielding task without a trip
+ * through the loop's stack, which must neither reorder work nor starve
+ * timers, I/O or other threads. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <time.h>
