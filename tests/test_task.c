@@ -113,10 +113,16 @@ static intptr_t detached_child(void *arg)
     return 0;
 }
 
+/* Waits for the detached child by polling, not with a longer sleep: the
+ * child's sleep starts when it first runs, which a loaded machine (TSan,
+ * two tests per core) delayed by more than 15 ms once, so main outlived
+ * it and the loop was freed with the child still asleep. */
 static intptr_t detach_main(void *arg)
 {
+    const int *done = arg;
     CHECK_EQ(cio_task_detach(cio_spawn(detached_child, arg)), 0);
-    CIO_AWAIT(cio_sleep(CIO_MS(20)));
+    for (int i = 0; i < 5000 && *done == 0; i++)
+        CIO_AWAIT(cio_sleep(CIO_MS(1)));
     return 0;
 }
 
