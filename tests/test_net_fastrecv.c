@@ -17,9 +17,16 @@ static enum mode g_mode;
 static bool g_avail;         /* the kernel has the fast path */
 static int g_streams, g_fast; /* handler streams seen, those on the fast path */
 
-static const char *const mode_names[] = { "fast", "CIO_FASTRECV=nocap", "CIO_FASTRECV=refuse", "plain_recv",
-                                          "CIO_FASTRECV=0" };
-static const char *const mode_env[] = { NULL, "nocap", "refuse", NULL, "0" };
+/* Each mode's name and its CIO_FASTRECV value (NULL: unset). */
+static const struct {
+    const char *name, *env;
+} modes[] = {
+    [FAST] = { "fast", NULL },
+    [FAST_NOCAP] = { "CIO_FASTRECV=nocap", "nocap" },
+    [FAST_REFUSED] = { "CIO_FASTRECV=refuse", "refuse" },
+    [PLAIN_OPT] = { "plain_recv", NULL },
+    [PLAIN_ENV] = { "CIO_FASTRECV=0", "0" },
+};
 static bool fast_mode(void) { return (g_mode == FAST || g_mode == FAST_NOCAP) && g_avail; }
 
 static uint8_t pat(size_t i, unsigned seed) { return (uint8_t)(i * 131 + i / 251 + seed); }
@@ -364,12 +371,12 @@ static void each_mode(const char *name, cio_task_fn fn)
     for (enum mode m = FAST; m <= PLAIN_ENV; m++) {
         g_mode = m;
         g_streams = g_fast = 0;
-        if (mode_env[m])
-            setenv("CIO_FASTRECV", mode_env[m], 1);
+        if (modes[m].env)
+            setenv("CIO_FASTRECV", modes[m].env, 1);
         CHECK_EQ(tu_run(run_case, (void *)fn), 0);
         unsetenv("CIO_FASTRECV");
         check_path();
-        printf("ok %s (%s)\n", name, mode_names[m]);
+        printf("ok %s (%s)\n", name, modes[m].name);
         fflush(stdout);
     }
 }
