@@ -74,7 +74,8 @@ CIO_API cio_future *cio_sleep(uint64_t delay_ns);
  * slack; a deadline already past completes on the next iteration. Repeating
  * `when += period` gives a schedule that does not drift (trio.sleep_until,
  * asyncio's call_at). Returns a new reference (failed static future -EPERM
- * with no current loop, -ENOMEM). */
+ * with no current loop, -ENOMEM). Loop thread only: it arms a timer on the
+ * calling thread's current loop. */
 CIO_API cio_future *cio_sleep_until(uint64_t when_ns);
 
 /* asyncio.run: creates a loop (opts may be NULL), runs main(arg) as a task
