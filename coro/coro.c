@@ -21,12 +21,20 @@ static CIO_TLS cio__coro *tls_switch_from; /* who switched to the context now re
 
 cio__coro *cio__coro_running(void) { return tls_running; }
 
+void cio__coro_report_overflow(const cio__coro *c)
+{
+    char msg[200];
+    int n = c->label && !c->label[0]
+                ? snprintf(msg, sizeof msg, "cio: stack overflow in task 'task-%llu' (stack size %zu bytes)\n",
+                           (unsigned long long)c->label_id, c->stack_size)
+                : snprintf(msg, sizeof msg, "cio: stack overflow in task '%s' (stack size %zu bytes)\n",
+                           c->label ? c->label : "?", c->stack_size);
+    (void)!write(2, msg, n > 0 && (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
+}
+
 void cio__coro_overflow(const cio__coro *c)
 {
-    char msg[160];
-    int n = snprintf(msg, sizeof msg, "cio: stack overflow in task '%s' (stack size %zu bytes)\n",
-                     c->label ? c->label : "?", c->stack_size);
-    (void)!write(2, msg, (size_t)n);
+    cio__coro_report_overflow(c);
     abort();
 }
 

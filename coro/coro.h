@@ -19,6 +19,7 @@ typedef struct cio__coro {
     char *stack_lo;        /* lowest usable byte of the stack (NULL: thread stack) */
     size_t stack_size;     /* usable bytes */
     const char *label;     /* names the coroutine in crash messages (the task name) */
+    uint64_t label_id;     /* when label is "" (a default task name not yet written): "task-<label_id>" */
     void (*entry)(void *); /* first function run on the coroutine */
     void *arg;
     uint64_t *canary;      /* non-NULL for stacks without a guard page */
@@ -43,6 +44,9 @@ CIO_HIDDEN extern CIO_TLS cio__coro *cio__coro_tls_running;
 
 /* cio__coro_switch with every annotation, out of line. */
 CIO_HIDDEN void cio__coro_switch_annotated(cio__coro *from, cio__coro *to);
+/* Writes "cio: stack overflow in task '<name>' (stack size N bytes)" to
+ * stderr, the name being the label ("task-<label_id>" when it is ""). */
+CIO_HIDDEN void cio__coro_report_overflow(const cio__coro *c);
 /* Reports a clobbered canary (stack overflow of `c`) and aborts. */
 CIO_HIDDEN __attribute__((noreturn, cold)) void cio__coro_overflow(const cio__coro *c);
 #ifdef CIO_CTX_ASM

@@ -28,10 +28,7 @@ static void on_segv(int sig, siginfo_t *si, void *uctx)
     char *addr = si->si_addr;
     size_t page = 4096 * 4; /* guard page plus slack for large frames */
     if (c && c->stack_lo && addr < c->stack_lo && addr >= c->stack_lo - page) {
-        char msg[200];
-        int n = snprintf(msg, sizeof msg, "cio: stack overflow in task '%s' (stack size %zu bytes)\n",
-                         c->label ? c->label : "?", c->stack_size);
-        (void)!write(2, msg, (size_t)n);
+        cio__coro_report_overflow(c);
         signal(SIGABRT, SIG_DFL);
         abort();
     }

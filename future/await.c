@@ -14,9 +14,9 @@ intptr_t cio_await(cio_future *f)
     if (!t)
         r = cio__misuse(-EPERM, "awaiting outside a task (use cio_loop_run_until_complete)");
     else if (f->loop != t->fut.loop)
-        r = cio__misuse(-EINVAL, "task '%s' awaits a future of another loop", t->name);
+        r = cio__misuse(-EINVAL, "task '%s' awaits a future of another loop", cio_task_name(&t->fut));
     else if (f == &t->fut)
-        r = cio__misuse(-EDEADLK, "task '%s' awaits itself", t->name);
+        r = cio__misuse(-EDEADLK, "task '%s' awaits itself", cio_task_name(&t->fut));
     else {
         if (f->state == CIO_F_PENDING && t->cancel_pending)
             cio_future_cancel(f); /* deliver the pending cancellation here */

@@ -86,11 +86,20 @@ static intptr_t names(void *arg)
     CHECK(!strcmp(cio_task_name(t), "worker"));
     CHECK_EQ(cio_task_set_name(t, "renamed"), 0);
     CHECK(!strcmp(cio_task_name(t), "renamed"));
-    cio_task *u = cio_spawn(ret_arg, NULL);
-    CHECK(!strncmp(cio_task_name(u), "task-", 5));
+    cio_task *u = cio_spawn(ret_arg, NULL), *v = cio_spawn(ret_arg, NULL);
+    char want[32];
+    snprintf(want, sizeof want, "task-%llu", (unsigned long long)cio_task_id(u));
+    CHECK(!strcmp(cio_task_name(u), want));
     CHECK(cio_task_id(u) > cio_task_id(t));
+    CHECK_EQ(cio_task_set_name(t, ""), 0); /* back to the default */
+    snprintf(want, sizeof want, "task-%llu", (unsigned long long)cio_task_id(t));
+    CHECK(!strcmp(cio_task_name(t), want));
     CIO_AWAIT(t);
     CIO_AWAIT(u);
+    cio_yield(); /* v has run and finished; its name was never asked for */
+    snprintf(want, sizeof want, "task-%llu", (unsigned long long)cio_task_id(v));
+    CHECK(!strcmp(cio_task_name(v), want));
+    CIO_AWAIT(v);
     return 0;
 }
 

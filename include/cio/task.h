@@ -52,7 +52,8 @@ CIO_API cio_task *cio_current_task(void);
 /* The task's name; never NULL. Borrowed: valid while the task is. */
 CIO_API const char *cio_task_name(const cio_task *t);
 
-/* Renames a task (copies up to 31 bytes). Returns 0 or -EINVAL. */
+/* Renames a task (copies up to 31 bytes; "" restores "task-<id>"). Returns
+ * 0 or -EINVAL. */
 CIO_API int cio_task_set_name(cio_task *t, const char *name);
 
 /* A number unique among the loop's tasks (1, 2, ...), or 0 if not a task. */
