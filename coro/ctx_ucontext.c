@@ -16,6 +16,20 @@ static void uc_start(unsigned hi, unsigned lo)
     cio__coro_start((void *)(((uintptr_t)hi << 32) | (uintptr_t)lo));
 }
 
+/* A new coroutine starts with the default FP control words, as with the
+ * assembly backend, not with those of whoever made it (getcontext copies
+ * the caller's, and a task may start another one). Only on x86-64: on
+ * other architectures this backend leaves them as the maker's. */
+static void default_fp_control(ucontext_t *uc)
+{
+#if defined(__x86_64__) && defined(__GLIBC__)
+    uc->uc_mcontext.fpregs->mxcsr = 0x1F80; /* all exceptions masked, round to nearest */
+    uc->uc_mcontext.fpregs->cwd = 0x037F;   /* the same for x87, 64-bit precision */
+#else
+    (void)uc;
+#endif
+}
+
 int cio__ctx_make(cio__coro *c)
 {
     ucontext_t *uc = cio__calloc(1, sizeof(*uc));
@@ -25,6 +39,7 @@ int cio__ctx_make(cio__coro *c)
         cio__free(uc);
         return -errno;
     }
+    default_fp_control(uc);
     uc->uc_stack.ss_sp = c->stack_lo;
     uc->uc_stack.ss_size = c->stack_size;
     uc->uc_link = NULL;
