@@ -119,6 +119,15 @@ static cio__stack_class *find_class(cio__stack_pool *p, size_t size)
     return c;
 }
 
+bool cio__stack_ready(const cio__stack_pool *p, size_t size)
+{
+    size = size ? cio__stack_round(p, size) : p->default_size;
+    for (const cio__stack_class *c = p->classes; c; c = c->next)
+        if (c->size == size)
+            return c->idle_len || (c->fresh_left && c->fresh_guarded);
+    return false;
+}
+
 static int add_chunk(cio__stack_class *c)
 {
     size_t slots = CHUNK_BYTES / c->slot;

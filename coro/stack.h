@@ -45,6 +45,9 @@ CIO_HIDDEN void cio__stack_pool_free(cio__stack_pool *p);
  * Returns 0 or -ENOMEM. */
 CIO_HIDDEN int cio__stack_get(cio__stack_pool *p, size_t size, cio__stack *out);
 CIO_HIDDEN void cio__stack_put(cio__stack_pool *p, const cio__stack *s);
+/* Whether cio__stack_get(p, size) would be served without a system call
+ * (an idle stack, or a guarded slot never used), so with a shallow frame. */
+CIO_HIDDEN bool cio__stack_ready(const cio__stack_pool *p, size_t size);
 /* Rounds a requested size up to what the pool hands out. */
 CIO_HIDDEN size_t cio__stack_round(const cio__stack_pool *p, size_t size);
 

@@ -224,8 +224,9 @@ CIO_HIDDEN void cio__task_park_polling(cio__task *t, cio_future *f);
 
 /* The running task (task.c); cio__task_current() outside this layer. */
 CIO_HIDDEN extern CIO_TLS cio__task *cio__tls_task;
-/* The task the ready phase would resume next, taken off its snapshot, if
- * the next handle does nothing but resume one started task; else NULL. */
+/* The task the ready phase would start or resume next, taken off its
+ * snapshot (and started, if new), if the next handle does nothing but
+ * that; else NULL. */
 CIO_HIDDEN cio__task *cio__task_take_next(cio_loop *l);
 /* Queues task `t` to resume (it yielded, or what it awaits is done). */
 CIO_HIDDEN void cio__task_ready(cio__task *t);

@@ -3,8 +3,8 @@
  * A task is switched in from the loop's own stack (the ready phase), and
  * goes back there when it ends, or when it waits and nothing else can run
  * without the loop. Otherwise a task that yields or parks switches straight
- * to the task the ready phase would resume next (same order, one switch
- * instead of two), starting the next iteration itself when that iteration's
+ * to the task the ready phase would start or resume next (same order, one
+ * switch instead of two), starting the next iteration itself when that iteration's
  * poll and timer phases would do nothing (cio__task_switch_away). The loop
  * learns from tls_task which task came back to it. References: the spawner
  * holds one, the running task holds one until its stack is given back
@@ -207,15 +207,29 @@ static inline __attribute__((always_inline)) void warm_resume_after(const cio_lo
             __builtin_prefetch((const char *)t->run - off);
 }
 
-/* The next handle of the running ready phase, if it resumes a started
- * task (one that yielded, or was parked on a future that completed; see
- * queue_callbacks in future.c): taken off the snapshot. */
+/* Whether new task `t` may start from a task's hand-off, on that task's
+ * stack: it was not cancelled first (it would finish at once) and its stack
+ * comes without a system call (mapping and guarding a chunk of stacks
+ * takes a deeper frame than a parked task may have room for). */
+static bool can_start_here(const cio__task *t)
+{
+    return !t->cancel_pending && cio__stack_ready(&cio__task_sched(t)->stacks, t->stack_size);
+}
+
+/* The next handle of the running ready phase, if it starts a task or
+ * resumes a started one (one that yielded, or was parked on a future that
+ * completed; see queue_callbacks in future.c): taken off the snapshot, the
+ * task started (given its stack) if it was new. New tasks that
+ * can_start_here refuses are left to the loop; one that still fails to
+ * start is finished instead, in its turn, and NULL returned. */
 cio__task *cio__task_take_next(cio_loop *l)
 {
-    cio__task *n = started_task(l->run_left ? l->run_next : NULL);
-    if (!n)
+    cio__task *n = l->run_left && l->run_next->fn == task_wake ? cio__container_of(l->run_next, cio__task, wake) : NULL;
+    if (!n || (!n->started && !can_start_here(n)))
         return NULL;
     cio__loop_take_next(l, task_wake);
+    if (!n->started && task_start(n) < 0)
+        return NULL;
     const cio__task *after = task_after(l);
     if (after)
         __builtin_prefetch(after->run); /* the record: the switch's first miss */

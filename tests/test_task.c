@@ -52,6 +52,43 @@ static void test_yield_interleaves_fifo(void)
     CHECK(!strcmp(g_log, "abcabcabc"));
 }
 
+/* New tasks started by the task before them as it parks (the hand-off),
+ * or by the loop when that cannot be done there: a task cancelled before
+ * it ran, one whose stack size has no pool yet. The order is the spawn
+ * order either way, each runs as the current task, and the cancelled one
+ * never runs. */
+static cio_task *g_order_tasks[4];
+
+static intptr_t logs_twice(void *arg)
+{
+    int i = (int)(intptr_t)arg;
+    CHECK(cio_current_task() == g_order_tasks[i]);
+    logc((char)('a' + i));
+    CHECK_EQ(cio_yield(), 0);
+    CHECK(cio_current_task() == g_order_tasks[i]);
+    logc((char)('A' + i));
+    return i;
+}
+
+static intptr_t start_order(void *arg)
+{
+    for (int i = 0; i < 4; i++) {
+        cio_task_opts o = { .stack_size = i == 2 ? 256 * 1024 : 0 };
+        g_order_tasks[i] = cio_spawn_ex(NULL, logs_twice, (void *)(intptr_t)i, &o);
+    }
+    CHECK_EQ(cio_task_cancel(g_order_tasks[1]), 1);
+    for (int i = 0; i < 4; i++)
+        CHECK_EQ(CIO_AWAIT(g_order_tasks[i]), i == 1 ? -ECANCELED : i);
+    return 0;
+}
+
+static void test_start_order(void)
+{
+    g_log[0] = 0;
+    CHECK_EQ(test_run(start_order, NULL), 0);
+    CHECK(!strcmp(g_log, "acdACD"));
+}
+
 static intptr_t sleeper(void *arg)
 {
     intptr_t ms = (intptr_t)arg;
@@ -214,6 +251,7 @@ int main(void)
     long before = test_alloc_live();
     RUN(test_spawn_await);
     RUN(test_yield_interleaves_fifo);
+    RUN(test_start_order);
     RUN(test_sleep_order);
     RUN(test_names);
     RUN(test_error_result);
