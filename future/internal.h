@@ -86,6 +86,7 @@ typedef struct cio__sched {
     size_t ntasks_running;     /* tasks not yet finished */
     size_t nfutures;           /* future records alive (tasks included) */
     uint64_t next_task_id;
+    struct cio__task *zombie;  /* finished, handed off, stack not yet given back (task.c) */
     bool hold_handoff;         /* a future's callbacks are running and more follow */
     bool pools_off;            /* objects from the allocation hook (ASan, Valgrind) */
     bool pools_spare;          /* a chunk became a spare since the last trim */
@@ -231,20 +232,32 @@ CIO_HIDDEN cio__task *cio__task_take_next(cio_loop *l);
 /* Queues task `t` to resume (it yielded, or what it awaits is done). */
 CIO_HIDDEN void cio__task_ready(cio__task *t);
 
-/* Switches from the running task `t`, which has queued or parked itself,
- * straight to the task the loop would resume next when there is one (one
- * switch instead of two, same order), else to the loop. When the snapshot
- * is used up, the next iteration may start right here
- * (cio__loop_next_iteration), and `t` itself may be first in it: then it
- * runs on. Not while the loop's stack is in the middle of a future's
- * callbacks (hold_handoff): the rest of them run first. */
-static inline void cio__task_switch_away(cio__task *t)
+/* Gives back the stack and running reference of the task that finished
+ * and handed the CPU to the caller (task.c). */
+CIO_HIDDEN void cio__task_reap_zombie(cio__sched *s);
+
+/* The task the running task `t` (queued, parked or finished) may hand the
+ * CPU to, taken off the ready phase's snapshot: what the loop would start
+ * or resume next, if anything. When the snapshot is used up, the next
+ * iteration may start right here (cio__loop_next_iteration), and `t`
+ * itself may be first in it. None while the loop's stack is in the middle
+ * of a future's callbacks (hold_handoff): the rest of them run first. */
+static inline cio__task *cio__task_handoff_next(cio__task *t)
 {
     cio_loop *l = t->fut.loop;
+    if (cio__task_sched(t)->hold_handoff || !(l->run_left || cio__loop_next_iteration(l)))
+        return NULL;
+    return cio__task_take_next(l);
+}
+
+/* Switches from the running task `t`, which has queued or parked itself,
+ * straight to cio__task_handoff_next's task when there is one (one switch
+ * instead of two, same order), else to the loop. If that is `t`, it runs
+ * on. */
+static inline void cio__task_switch_away(cio__task *t)
+{
     cio__sched *s = cio__task_sched(t);
-    cio__task *next = NULL;
-    if (!s->hold_handoff && (l->run_left || cio__loop_next_iteration(l)))
-        next = cio__task_take_next(l);
+    cio__task *next = cio__task_handoff_next(t);
     if (next == t) {
         cio__coro_check_canary(&t->run->coro); /* no switch to check it */
         t->tstate = CIO_T_RUNNING;
@@ -255,6 +268,8 @@ static inline void cio__task_switch_away(cio__task *t)
     } else {
         cio__coro_switch(&t->run->coro, &s->thread_ctx);
     }
+    if (cio__unlikely(s->zombie != NULL)) /* resumed by a task that finished */
+        cio__task_reap_zombie(s);
 }
 
 /* Parks the current task until `f` is done (no reference consumed: the

@@ -49,6 +49,17 @@ static void task_reap(cio__task *t)
     cio__future_unref(&t->fut); /* the running reference */
 }
 
+/* A task that finished and handed the CPU straight to the next task
+ * (task_entry) cannot give back the stack it is running on: the task it
+ * handed to does, first thing (here from task_entry or
+ * cio__task_switch_away), so it is never seen alive after that. */
+void cio__task_reap_zombie(cio__sched *s)
+{
+    cio__task *z = s->zombie;
+    s->zombie = NULL;
+    task_reap(z);
+}
+
 static void switch_in(cio__task *t)
 {
     t->tstate = CIO_T_RUNNING;
@@ -91,11 +102,27 @@ static void task_finish(cio__task *t, intptr_t r)
     cio__future_complete(&t->fut, r);
 }
 
+static inline __attribute__((always_inline)) void warm_resume_after(const cio_loop *l);
+
+/* Runs the task, then hands the CPU to the next task if there is one
+ * (which gives this one's stack back: cio__task_reap_zombie), else goes
+ * back to the loop, which gives it back. */
 static void task_entry(void *arg)
 {
     cio__task *t = arg;
+    cio__sched *s = cio__task_sched(t);
+    if (s->zombie) /* the task that started this one, if it had finished */
+        cio__task_reap_zombie(s);
     task_finish(t, t->fn(t->arg));
-    cio__coro_exit(&t->run->coro, &cio__task_sched(t)->thread_ctx);
+    cio__task *next = cio__task_handoff_next(t);
+    if (next) {
+        warm_resume_after(t->fut.loop); /* as the loop's hand-off would */
+        s->zombie = t;
+        next->tstate = CIO_T_RUNNING;
+        tls_task = next;
+        cio__coro_exit(&t->run->coro, &next->run->coro);
+    }
+    cio__coro_exit(&t->run->coro, &s->thread_ctx);
 }
 
 /* Bytes at the top of every task stack for its cio__task_run. */
@@ -140,8 +167,6 @@ static int task_start(cio__task *t)
     t->started = true;
     return 0;
 }
-
-static inline __attribute__((always_inline)) void warm_resume_after(const cio_loop *l);
 
 /* The loop's hand-off to a task: starts or resumes it, warming the one
  * after it (see warm_resume_after). */

@@ -89,6 +89,28 @@ static void test_start_order(void)
     CHECK(!strcmp(g_log, "acdACD"));
 }
 
+/* Tasks that finish hand the CPU straight to the next one, which gives
+ * their stacks back before it runs: nothing of them is alive by then. */
+static intptr_t counts_alive(void *arg)
+{
+    (void)arg;
+    cio_loop *l = cio_loop_current();
+    size_t first = cio_loop_alive(l); /* the detached tasks before it ran and finished */
+    CHECK_EQ(cio_yield(), 0);
+    CHECK_EQ(cio_loop_alive(l), first);
+    return 0;
+}
+
+static intptr_t finish_handoff(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 3; i++)
+        CHECK_EQ(cio_task_detach(cio_spawn(ret_arg, NULL)), 0);
+    return CIO_AWAIT(cio_spawn(counts_alive, NULL));
+}
+
+static void test_finish_handoff(void) { CHECK_EQ(test_run(finish_handoff, NULL), 0); }
+
 static intptr_t sleeper(void *arg)
 {
     intptr_t ms = (intptr_t)arg;
@@ -252,6 +274,7 @@ int main(void)
     RUN(test_spawn_await);
     RUN(test_yield_interleaves_fifo);
     RUN(test_start_order);
+    RUN(test_finish_handoff);
     RUN(test_sleep_order);
     RUN(test_names);
     RUN(test_error_result);
