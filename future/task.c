@@ -1,11 +1,11 @@
 /* future/task.c — tasks: spawn, run on a pooled stack, park, finish, cancel.
  *
  * A task is switched in from the loop's own stack (the ready phase), and
- * goes back there when it ends, or when it waits and nothing else can run
- * without the loop. Otherwise a task that yields or parks switches straight
- * to the task the ready phase would start or resume next (same order, one
- * switch instead of two), starting the next iteration itself when that iteration's
- * poll and timer phases would do nothing (cio__task_switch_away). The loop
+ * goes back there when it yields, waits or ends and nothing else can run
+ * without the loop. Otherwise it switches straight to the task the ready
+ * phase would start or resume next (same order, one switch instead of
+ * two), starting the next iteration itself when that iteration's poll and
+ * timer phases would do nothing (cio__task_handoff_next). The loop
  * learns from tls_task which task came back to it. References: the spawner
  * holds one, the running task holds one until its stack is given back
  * (task_reap). A started task's context and stack descriptor live at the
@@ -299,6 +299,7 @@ static void task_setup(cio__task *t, cio__sched *s, cio_task_fn fn, void *arg, c
 {
     memset((char *)t + sizeof(t->fut), 0, offsetof(cio__task, name) - sizeof(t->fut));
     t->name[0] = '\0'; /* the default name: see set_default_name */
+    t->name[sizeof(t->name) - 1] = '\0'; /* strncpy below and in cio_task_set_name stop short of it */
     t->fut.refs = 2; /* the caller's and the running task's */
     t->fn = fn;
     t->arg = arg;

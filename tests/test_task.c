@@ -145,6 +145,8 @@ static intptr_t names(void *arg)
     CHECK(!strcmp(cio_task_name(t), "worker"));
     CHECK_EQ(cio_task_set_name(t, "renamed"), 0);
     CHECK(!strcmp(cio_task_name(t), "renamed"));
+    CHECK_EQ(cio_task_set_name(t, "a name longer than thirty-one bytes"), 0);
+    CHECK(!strcmp(cio_task_name(t), "a name longer than thirty-one b")); /* the first 31 */
     cio_task *u = cio_spawn(ret_arg, NULL), *v = cio_spawn(ret_arg, NULL);
     char want[32];
     snprintf(want, sizeof want, "task-%llu", (unsigned long long)cio_task_id(u));
