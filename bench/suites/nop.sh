@@ -2,12 +2,12 @@
 # nop: 64 tasks each awaiting 100,000 io_uring no-ops (64 in flight, one
 # submit per loop iteration); ns per op, cio vs a hand-written liburing loop
 # doing the same batches. Target: cio <= 1.5x liburing.
-# Both programs are single-threaded: each runs pinned to the same CPU, three
+# Both programs are single-threaded: each runs pinned to the same CPU, five
 # times, alternating, and the best run of each counts (unpinned runs moved
 # between ~91 and ~123 ns as the scheduler moved them).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-K=${NOP_K:-100000} RUNS=${NOP_RUNS:-3}
+K=${NOP_K:-100000} RUNS=${NOP_RUNS:-5}
 pin=(); have taskset && pin=(taskset -c "$(( $(nproc) - 1 ))")
 c= r=
 for _ in $(seq "$RUNS"); do
