@@ -86,7 +86,7 @@ typedef struct cio__sched {
     size_t ntasks_running;     /* tasks not yet finished */
     size_t nfutures;           /* future records alive (tasks included) */
     uint64_t next_task_id;
-    struct cio__task *zombie;  /* finished, handed off, stack not yet given back (task.c) */
+    struct cio__task *zombie;  /* finished, started the next task, stack not yet given back (task.c) */
     bool hold_handoff;         /* a future's callbacks are running and more follow */
     bool pools_off;            /* objects from the allocation hook (ASan, Valgrind) */
     bool pools_spare;          /* a chunk became a spare since the last trim */
@@ -227,27 +227,24 @@ CIO_HIDDEN void cio__task_park_polling(cio__task *t, cio_future *f);
 CIO_HIDDEN extern CIO_TLS cio__task *cio__tls_task;
 /* The task the ready phase would start or resume next, taken off its
  * snapshot (and started, if new), if the next handle does nothing but
- * that; else NULL. */
-CIO_HIDDEN cio__task *cio__task_take_next(cio_loop *l);
+ * that (and, with `new_only`, the task has not started); else NULL. */
+CIO_HIDDEN cio__task *cio__task_take_next(cio_loop *l, bool new_only);
 /* Queues task `t` to resume (it yielded, or what it awaits is done). */
 CIO_HIDDEN void cio__task_ready(cio__task *t);
 
-/* Gives back the stack and running reference of the task that finished
- * and handed the CPU to the caller (task.c). */
-CIO_HIDDEN void cio__task_reap_zombie(cio__sched *s);
-
 /* The task the running task `t` (queued, parked or finished) may hand the
  * CPU to, taken off the ready phase's snapshot: what the loop would start
- * or resume next, if anything. When the snapshot is used up, the next
- * iteration may start right here (cio__loop_next_iteration), and `t`
- * itself may be first in it. None while the loop's stack is in the middle
- * of a future's callbacks (hold_handoff): the rest of them run first. */
-static inline cio__task *cio__task_handoff_next(cio__task *t)
+ * or resume next (only start, with `new_only`), if anything. When the
+ * snapshot is used up, the next iteration may start right here
+ * (cio__loop_next_iteration), and `t` itself may be first in it. None
+ * while the loop's stack is in the middle of a future's callbacks
+ * (hold_handoff): the rest of them run first. */
+static inline cio__task *cio__task_handoff_next(cio__task *t, bool new_only)
 {
     cio_loop *l = t->fut.loop;
     if (cio__task_sched(t)->hold_handoff || !(l->run_left || cio__loop_next_iteration(l)))
         return NULL;
-    return cio__task_take_next(l);
+    return cio__task_take_next(l, new_only);
 }
 
 /* Switches from the running task `t`, which has queued or parked itself,
@@ -257,7 +254,7 @@ static inline cio__task *cio__task_handoff_next(cio__task *t)
 static inline void cio__task_switch_away(cio__task *t)
 {
     cio__sched *s = cio__task_sched(t);
-    cio__task *next = cio__task_handoff_next(t);
+    cio__task *next = cio__task_handoff_next(t, false);
     if (next == t) {
         cio__coro_check_canary(&t->run->coro); /* no switch to check it */
         t->tstate = CIO_T_RUNNING;
@@ -268,8 +265,6 @@ static inline void cio__task_switch_away(cio__task *t)
     } else {
         cio__coro_switch(&t->run->coro, &s->thread_ctx);
     }
-    if (cio__unlikely(s->zombie != NULL)) /* resumed by a task that finished */
-        cio__task_reap_zombie(s);
 }
 
 /* Parks the current task until `f` is done (no reference consumed: the

@@ -89,8 +89,9 @@ static void test_start_order(void)
     CHECK(!strcmp(g_log, "acdACD"));
 }
 
-/* Tasks that finish hand the CPU straight to the next one, which gives
- * their stacks back before it runs: nothing of them is alive by then. */
+/* A task that finishes starts the next new task itself, which gives the
+ * finished one's stack back before it runs: nothing of it is alive by
+ * then. */
 static intptr_t counts_alive(void *arg)
 {
     (void)arg;
