@@ -218,11 +218,12 @@ static inline const cio__task *task_after(const cio_loop *l)
  * of its own, idle since the task parked, so each of those lines is a miss
  * of its own: one prefetch for the record alone changed nothing, the
  * window cut a warm timers round (100,000 sleeping tasks) from 94-106 to
- * 64-66 ms CPU. Only here, not on a task's own hand-off (take_next): there
- * it made 100,000 tasks yielding round-robin 2x slower (lines fetched that
- * a shallow task never touches cost bandwidth). Always inlined: as a
- * function of its own it has no effect GCC must keep (prefetches and
- * loads), so GCC deems it pure and drops the call. */
+ * 64-66 ms CPU. Here and where a finished task starts the next one in the
+ * loop's place (task_entry), not on a yielding or parking task's hand-off
+ * (take_next): there it made 100,000 tasks yielding round-robin 2x slower
+ * (lines fetched that a shallow task never touches cost bandwidth).
+ * Always inlined: as a function of its own it has no effect GCC must keep
+ * (prefetches and loads), so GCC deems it pure and drops the call. */
 #define RESUME_WARM_BYTES 768
 
 static inline __attribute__((always_inline)) void warm_resume_after(const cio_loop *l)
