@@ -86,11 +86,11 @@ typedef struct cio__sched {
     size_t ntasks_running;     /* tasks not yet finished */
     size_t nfutures;           /* future records alive (tasks included) */
     uint64_t next_task_id;
-    struct cio__task *zombie;  /* finished, started the next task, stack not yet given back (task.c) */
     bool hold_handoff;         /* a future's callbacks are running and more follow */
     bool pools_off;            /* objects from the allocation hook (ASan, Valgrind) */
     bool pools_spare;          /* a chunk became a spare since the last trim */
     cio__slab pools[CIO_POOL_COUNT];
+    struct cio__task *zombie;  /* finished, started the next task, stack not yet given back (task.c) */
 } cio__sched;
 
 /* What a task needs only while it has a stack, kept at the top of that
