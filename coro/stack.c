@@ -104,12 +104,28 @@ size_t cio__stack_round(const cio__stack_pool *p, size_t size)
     return (size + p->page - 1) & ~(p->page - 1);
 }
 
-static cio__stack_class *find_class(cio__stack_pool *p, size_t size)
+/* The size class a request for `size` bytes (0: the default) falls in. */
+static size_t class_size(const cio__stack_pool *p, size_t size)
+{
+    return size ? cio__stack_round(p, size) : p->default_size;
+}
+
+/* The class of `size`-byte stacks, or NULL when there is none yet. */
+static cio__stack_class *class_of(const cio__stack_pool *p, size_t size)
 {
     for (cio__stack_class *c = p->classes; c; c = c->next)
         if (c->size == size)
             return c;
-    cio__stack_class *c = cio__calloc(1, sizeof(*c));
+    return NULL;
+}
+
+/* The class of `size`-byte stacks, created if need be; NULL on -ENOMEM. */
+static cio__stack_class *find_class(cio__stack_pool *p, size_t size)
+{
+    cio__stack_class *c = class_of(p, size);
+    if (c)
+        return c;
+    c = cio__calloc(1, sizeof(*c));
     if (!c)
         return NULL;
     c->size = size;
@@ -121,11 +137,8 @@ static cio__stack_class *find_class(cio__stack_pool *p, size_t size)
 
 bool cio__stack_ready(const cio__stack_pool *p, size_t size)
 {
-    size = size ? cio__stack_round(p, size) : p->default_size;
-    for (const cio__stack_class *c = p->classes; c; c = c->next)
-        if (c->size == size)
-            return c->idle_len || (c->fresh_left && c->fresh_guarded);
-    return false;
+    const cio__stack_class *c = class_of(p, class_size(p, size));
+    return c && (c->idle_len || (c->fresh_left && c->fresh_guarded));
 }
 
 static int add_chunk(cio__stack_class *c)
@@ -200,7 +213,7 @@ static inline __attribute__((always_inline)) void warm_after_next(const cio__sta
 
 int cio__stack_get(cio__stack_pool *p, size_t size, cio__stack *out)
 {
-    size = size ? cio__stack_round(p, size) : p->default_size;
+    size = class_size(p, size);
     cio__stack_class *c = find_class(p, size);
     if (!c)
         return -ENOMEM;
