@@ -199,17 +199,19 @@ void cio__task_park_polling(cio__task *t, cio_future *f)
             t->cancel_pending = true;
 }
 
-/* The started task whose wake handle is `h`, or NULL. */
-static inline cio__task *started_task(const cio__handle *h)
+/* The task the ready phase's next handle starts or resumes, or NULL
+ * when that handle does something else (or there is none). */
+static inline cio__task *next_task(const cio_loop *l)
 {
-    cio__task *t = h && h->fn == task_wake ? cio__container_of(h, cio__task, wake) : NULL;
-    return t && t->started ? t : NULL;
+    const cio__handle *h = l->run_left ? l->run_next : NULL;
+    return h && h->fn == task_wake ? cio__container_of(h, cio__task, wake) : NULL;
 }
 
 /* The started task the ready phase resumes after the current handle. */
 static inline const cio__task *task_after(const cio_loop *l)
 {
-    return started_task(l->run_left ? l->run_next : NULL);
+    const cio__task *t = next_task(l);
+    return t && t->started ? t : NULL;
 }
 
 /* Warms the loop's next switch into a parked task: its run record at the
@@ -251,7 +253,7 @@ static bool can_start_here(const cio__task *t)
  * start is finished instead, in its turn, and NULL returned. */
 cio__task *cio__task_take_next(cio_loop *l, bool new_only)
 {
-    cio__task *n = l->run_left && l->run_next->fn == task_wake ? cio__container_of(l->run_next, cio__task, wake) : NULL;
+    cio__task *n = next_task(l);
     if (!n || (n->started ? new_only : !can_start_here(n)))
         return NULL;
     cio__loop_take_next(l, task_wake);
