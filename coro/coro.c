@@ -23,13 +23,15 @@ cio__coro *cio__coro_running(void) { return tls_running; }
 
 void cio__coro_report_overflow(const cio__coro *c)
 {
-    char msg[200];
-    int n = c->label && !c->label[0]
-                ? snprintf(msg, sizeof msg, "cio: stack overflow in task 'task-%llu' (stack size %zu bytes)\n",
-                           (unsigned long long)c->label_id, c->stack_size)
-                : snprintf(msg, sizeof msg, "cio: stack overflow in task '%s' (stack size %zu bytes)\n",
-                           c->label ? c->label : "?", c->stack_size);
-    (void)!write(2, msg, n > 0 && (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
+    char id_name[32], msg[200];
+    const char *name = c->label ? c->label : "?";
+    if (!name[0]) {
+        snprintf(id_name, sizeof id_name, "task-%llu", (unsigned long long)c->label_id);
+        name = id_name;
+    }
+    int n = snprintf(msg, sizeof msg, "cio: stack overflow in task '%s' (stack size %zu bytes)\n", name, c->stack_size);
+    if (n > 0)
+        (void)!write(2, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
 }
 
 void cio__coro_overflow(const cio__coro *c)
