@@ -126,15 +126,17 @@ void *cio__slab_alloc_slow(cio__slab *s)
     return p;
 }
 
-bool cio__slab_free_slow(cio__slab *s, void *p)
+void cio__slab_check_owner(const cio__slab *s, const void *p)
 {
-    cio__slab_chunk *c = cio__slab_chunk_of(p);
-#ifdef CIO_DEBUG
-    if (c->owner != s) {
+    if (cio__slab_chunk_of(p)->owner != s) {
         fprintf(stderr, "cio: internal error: object %p freed to a %zu-byte pool it does not come from\n", p, s->size);
         abort();
     }
-#endif
+}
+
+bool cio__slab_free_slow(cio__slab *s, void *p)
+{
+    cio__slab_chunk *c = cio__slab_chunk_of(p);
     cio__slab_link_set(p, c->free);
     c->free = p;
     if (cio__list_empty(&c->link)) /* was full: serves the next allocations */
@@ -149,8 +151,16 @@ bool cio__slab_free_slow(cio__slab *s, void *p)
     return true;
 }
 
+bool cio__slab_flush(cio__slab *s)
+{
+    void *p = s->hot;
+    s->hot = NULL;
+    return p && cio__slab_free_slow(s, p);
+}
+
 void cio__slab_trim(cio__slab *s, size_t keep)
 {
+    cio__slab_flush(s);
     while (s->nspares > keep) {
         chunk_release(s, cio__container_of(s->spares.prev, cio__slab_chunk, link)); /* the oldest */
         s->nspares--;

@@ -12,8 +12,15 @@
  * mmap'd chunks are advised as huge pages: where page faults are expensive
  * (paravirtualised MMUs) a new 4 KiB page cost ~15 us, and one million
  * tasks' records were 80,000 of them. Allocating and freeing are inline
- * while the first partial chunk's free list serves. Not thread-safe: one
- * pool per loop. Internal.
+ * while the first partial chunk's free list serves.
+ *
+ * The object freed last waits in a slot of its own (`hot`) and serves the
+ * next allocation without its chunk being touched: the usual pattern is a
+ * task freeing the future it awaited and allocating the next one straight
+ * after (~19 instructions fewer per io_uring no-op round trip). The slot's
+ * object still counts as used in its chunk until cio__slab_flush puts it
+ * back, so a chunk becomes a spare only then; cio__slab_trim flushes
+ * first. Not thread-safe: one pool per loop. Internal.
  */
 #ifndef CIO_BASE_SLAB_H
 #define CIO_BASE_SLAB_H
@@ -44,6 +51,7 @@ struct cio__slab {
     cio__list spares;         /* empty chunks kept for the next growth, newest first */
     size_t nspares;
     size_t nchunks;           /* chunks held, the spares included */
+    void *hot;                /* freed last, not yet back in its chunk (or NULL) */
 };
 
 /* Prepares an empty pool of `size`-byte objects (rounded up to 16). */
@@ -52,6 +60,11 @@ CIO_HIDDEN void cio__slab_init(cio__slab *s, size_t size);
 CIO_HIDDEN void cio__slab_destroy(cio__slab *s);
 /* Gives back the spares beyond the `keep` most recently emptied. */
 CIO_HIDDEN void cio__slab_trim(cio__slab *s, size_t keep);
+/* Puts the slot's object back in its chunk; true when that made the chunk
+ * a spare. */
+CIO_HIDDEN bool cio__slab_flush(cio__slab *s);
+/* Debug builds: aborts with a message unless `p` comes from `s`. */
+CIO_HIDDEN void cio__slab_check_owner(const cio__slab *s, const void *p);
 /* The out-of-line halves of cio__slab_alloc / cio__slab_free. */
 CIO_HIDDEN void *cio__slab_alloc_slow(cio__slab *s);
 CIO_HIDDEN bool cio__slab_free_slow(cio__slab *s, void *p);
@@ -73,12 +86,17 @@ static inline cio__slab_chunk *cio__slab_chunk_of(const void *p)
 }
 
 /* An uninitialised object, or NULL when the hook has no memory. Inline:
- * the first partial chunk's free list; the rest out of line. */
+ * the slot, else the first partial chunk's free list; the rest out of line. */
 static inline void *cio__slab_alloc(cio__slab *s)
 {
+    void *p = s->hot;
+    if (cio__likely(p != NULL)) {
+        s->hot = NULL;
+        return p;
+    }
     if (cio__likely(!cio__list_empty(&s->partial))) {
         cio__slab_chunk *c = cio__container_of(s->partial.next, cio__slab_chunk, link);
-        void *p = c->free;
+        p = c->free;
         if (cio__likely(p != NULL)) {
             void *next = cio__slab_link_get(p);
             c->free = next;
@@ -92,10 +110,20 @@ static inline void *cio__slab_alloc(cio__slab *s)
 }
 
 /* Returns an object of this pool; true when that made its chunk a spare
- * (something for cio__slab_trim). Inline unless the chunk was full or
- * empties (or in debug builds, which check the owner). */
+ * (something for cio__slab_trim). Into the slot when it is empty, else
+ * the slot's object goes back to its chunk's free list: inline unless
+ * that chunk was full or empties (or in debug builds, which check the
+ * owner). */
 static inline bool cio__slab_free(cio__slab *s, void *p)
 {
+#ifdef CIO_DEBUG
+    cio__slab_check_owner(s, p);
+#endif
+    void *older = s->hot;
+    s->hot = p;
+    if (cio__likely(older == NULL))
+        return false;
+    p = older;
 #ifndef CIO_DEBUG
     cio__slab_chunk *c = cio__slab_chunk_of(p);
     if (cio__likely(c->used > 1 && !cio__list_empty(&c->link))) {
