@@ -30,15 +30,13 @@ static void sched_report(void *p)
 }
 
 /* Keeps one spare chunk per pool while the loop waits: a burst's memory
- * serves the next burst while the loop stays busy, not after. The pools'
- * slots go back to their chunks first; trimmed only after a chunk became
- * a spare (cio__pool_put or a flush says so), not at every wait. */
+ * serves the next burst while the loop stays busy, not after. Only after a
+ * chunk became a spare (cio__pool_put says so), not at every wait. The
+ * trim puts each pool's slot back first, so the chunk the last freed
+ * object pinned goes too. */
 static void sched_idle(void *p)
 {
     cio__sched *s = p;
-    for (int i = 0; i < CIO_POOL_COUNT; i++)
-        if (cio__slab_flush(&s->pools[i]))
-            s->pools_spare = true;
     if (!s->pools_spare)
         return;
     s->pools_spare = false;
