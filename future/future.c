@@ -77,7 +77,7 @@ static void queue_callbacks(cio_future *f)
         /* Its only callback resumes a parked task: queue the task itself,
          * in the same place. The task's cio_await holds a reference. */
         f->has_cb = false;
-        cio__task_ready(f->cb0.arg);
+        cio__task_ready(f->loop, f->cb0.arg);
         return;
     }
     f->flags |= CIO_FF_CB_QUEUED;

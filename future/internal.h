@@ -52,14 +52,14 @@ typedef struct cio__cb_vec {
 
 struct cio_future {
     const cio__future_ops *ops;
-    cio_loop *loop;
+    cio__cb_vec *more;     /* the callbacks after cb0, allocated (CIO_FF_MORE) when needed */
     intptr_t result;
     uint32_t refs;
     uint8_t state, flags;
     bool has_cb;           /* cb0 holds a callback; `more` any later ones */
     cio__handle cb_handle;
     cio__cb cb0;           /* the first callback lives inline, in the first 64 bytes */
-    cio__cb_vec *more;     /* the rest, allocated (CIO_FF_MORE) when needed */
+    cio_loop *loop;        /* last: in a task record, on the line of its hot fields */
 };
 
 /* Object pools by size in 16-byte steps (16, 32, ... 512 bytes), so an
@@ -103,22 +103,28 @@ typedef struct cio__task_run {
 
 struct cio__task {
     cio_future fut;            /* first: a task is a future */
+    /* What a hand-off and an await read or write, on the line of fut.loop
+     * (a woken task's record has been idle since it parked: each line is
+     * a miss of its own). */
     cio__task_run *run;        /* at the top of its stack while started */
-    size_t stack_size;         /* requested (0: the loop's default) */
     cio__handle wake;          /* start / resume on the ready queue */
+    cio_future *awaiting;      /* what it is parked on */
+    uint8_t tstate;
+    bool cancel_pending, detached, started;
     cio_task_fn fn;
     void *arg;
-    cio_future *awaiting;      /* what it is parked on */
+    size_t stack_size;         /* requested (0: the loop's default) */
     cio__task *parent;
     cio__list link;            /* in sched->tasks */
     cio__list children;        /* spawned, neither awaited nor detached */
     cio__list child_link;      /* in parent->children */
     cio__list cancel_hooks;    /* cio__cancel_hook.link */
     uint64_t id;
-    uint8_t tstate;
-    bool cancel_pending, detached, started;
     char name[32];
 };
+_Static_assert(offsetof(cio__task, fut.loop) / 64 == offsetof(cio__task, started) / 64 &&
+                   offsetof(cio__task, wake) / 64 == offsetof(cio__task, started) / 64,
+               "a hand-off reads one line of a task record (64-byte aligned in its pool)");
 
 /* The scheduler state of the task's loop. */
 static inline cio__sched *cio__task_sched(const cio__task *t) { return t->fut.loop->sched; }
@@ -229,8 +235,11 @@ CIO_HIDDEN extern CIO_TLS cio__task *cio__tls_task;
  * snapshot (and started, if new), if the next handle does nothing but
  * that (and, with `new_only`, the task has not started); else NULL. */
 CIO_HIDDEN cio__task *cio__task_take_next(cio_loop *l, bool new_only);
-/* Queues task `t` to resume (it yielded, or what it awaits is done). */
-CIO_HIDDEN void cio__task_ready(cio__task *t);
+/* Queues task `t` of loop `l` to resume (it yielded, or what it awaits is
+ * done). Only writes to the task's record: a woken task's record has been
+ * idle since it parked, and reading its loop from it was a miss the whole
+ * completion waited for (the caller has the loop at hand). */
+CIO_HIDDEN void cio__task_ready(cio_loop *l, cio__task *t);
 
 /* The task the running task `t` (queued, parked or finished) may hand the
  * CPU to, taken off the ready phase's snapshot: what the loop would start
