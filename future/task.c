@@ -199,20 +199,28 @@ void cio__task_park_polling(cio__task *t, cio_future *f)
             t->cancel_pending = true;
 }
 
-/* The task the ready phase's next handle starts or resumes, or NULL
- * when that handle does something else (or there is none). */
-static inline cio__task *next_task(const cio_loop *l)
+/* The task handle `h` starts or resumes, or NULL when it does something
+ * else (or is NULL). */
+static inline cio__task *task_of(const cio__handle *h)
 {
-    const cio__handle *h = l->run_left ? l->run_next : NULL;
     return h && h->fn == task_wake ? cio__container_of(h, cio__task, wake) : NULL;
 }
 
-/* The started task the ready phase resumes after the current handle. */
-static inline const cio__task *task_after(const cio_loop *l)
+/* The started task handle `h` resumes, or NULL. */
+static inline const cio__task *started_task_of(const cio__handle *h)
 {
-    const cio__task *t = next_task(l);
+    const cio__task *t = task_of(h);
     return t && t->started ? t : NULL;
 }
+
+/* The ready phase's next handle, or NULL when the snapshot is used up. */
+static inline const cio__handle *next_handle(const cio_loop *l) { return l->run_left ? l->run_next : NULL; }
+
+/* The task the ready phase's next handle starts or resumes, or NULL. */
+static inline cio__task *next_task(const cio_loop *l) { return task_of(next_handle(l)); }
+
+/* The started task the ready phase resumes after the current handle. */
+static inline const cio__task *task_after(const cio_loop *l) { return started_task_of(next_handle(l)); }
 
 /* Warms the loop's next switch into a parked task: its run record at the
  * top of its stack, and below it the saved registers and the frames it
@@ -222,8 +230,9 @@ static inline const cio__task *task_after(const cio_loop *l)
  * window cut a warm timers round (100,000 sleeping tasks) from 94-106 to
  * 64-66 ms CPU. Here and where a finished task starts the next one in the
  * loop's place (task_entry), not on a yielding or parking task's hand-off
- * (take_next): there it made 100,000 tasks yielding round-robin 2x slower
- * (lines fetched that a shallow task never touches cost bandwidth).
+ * (take_next, which warms fewer lines: warm_ahead): there it made 100,000
+ * tasks yielding round-robin 2x slower (lines fetched that a shallow task
+ * never touches cost bandwidth).
  * Always inlined: as a function of its own it has no effect GCC must keep
  * (prefetches and loads), so GCC deems it pure and drops the call. */
 #define RESUME_WARM_BYTES 768
@@ -234,13 +243,6 @@ static inline __attribute__((always_inline)) void warm_resume_after(const cio_lo
     if (t)
         for (size_t off = 0; off < RESUME_WARM_BYTES; off += 64)
             __builtin_prefetch((const char *)t->run - off);
-}
-
-/* The started task whose wake handle is `h`, or NULL. */
-static inline const cio__task *started_task_of(const cio__handle *h)
-{
-    const cio__task *t = h && h->fn == task_wake ? cio__container_of(h, cio__task, wake) : NULL;
-    return t && t->started ? t : NULL;
 }
 
 /* The lines of a parked task's stack its resume reads first: the saved
