@@ -27,6 +27,8 @@ run_ctest() { # name, dir, ctest args...
   echo "=== $name"
   local log; log=$(mktemp)
   ctest --test-dir "$root/$dir" -j"$jobs" --output-on-failure "$@" 2>&1 | tee "$log" | tail -n 40
+  # What failed, wherever in the log it is (the tail above can cut it off).
+  grep -E "CHECK failed|runtime error|ERROR: AddressSanitizer|WARNING: ThreadSanitizer|Timeout" "$log" | head -n 20
   local p f
   p=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\2 \1/p' "$log" | awk '{print $1-$2}')
   f=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of.*/\1/p' "$log")
