@@ -103,8 +103,6 @@ static void task_finish(cio__task *t, intptr_t r)
     cio__future_complete(&t->fut, r);
 }
 
-static inline __attribute__((always_inline)) void warm_resume_after(const cio_loop *l);
-
 /* Runs the task, then starts the next task if that is what the loop
  * would do next (that task gives this one's stack back: reap_zombie),
  * else goes back to the loop, which gives it back. */
@@ -116,8 +114,7 @@ static void task_entry(void *arg)
         reap_zombie(s);
     task_finish(t, t->fn(t->arg));
     cio__task *next = cio__task_handoff_next(t, true);
-    if (next) {
-        warm_resume_after(t->fut.loop); /* as the loop's hand-off would */
+    if (next) { /* take_next warmed the ones after it (warm_ahead) */
         s->zombie = t;
         next->tstate = CIO_T_RUNNING;
         tls_task = next;
@@ -168,6 +165,8 @@ static int task_start(cio__task *t)
     t->started = true;
     return 0;
 }
+
+static inline __attribute__((always_inline)) void warm_resume_after(const cio_loop *l);
 
 /* The loop's hand-off to a task: starts or resumes it, warming the one
  * after it (see warm_resume_after). */
@@ -228,11 +227,10 @@ static inline const cio__task *task_after(const cio_loop *l) { return started_ta
  * of its own, idle since the task parked, so each of those lines is a miss
  * of its own: one prefetch for the record alone changed nothing, the
  * window cut a warm timers round (100,000 sleeping tasks) from 94-106 to
- * 64-66 ms CPU. Here and where a finished task starts the next one in the
- * loop's place (task_entry), not on a yielding or parking task's hand-off
- * (take_next, which warms fewer lines: warm_ahead): there it made 100,000
- * tasks yielding round-robin 2x slower (lines fetched that a shallow task
- * never touches cost bandwidth).
+ * 64-66 ms CPU. Only here, not on a task's own hand-off (take_next, which
+ * warms fewer lines: warm_ahead): there it made 100,000 tasks yielding
+ * round-robin 2x slower (lines fetched that a shallow task never touches
+ * cost bandwidth).
  * Always inlined: as a function of its own it has no effect GCC must keep
  * (prefetches and loads), so GCC deems it pure and drops the call. */
 #define RESUME_WARM_BYTES 768
